@@ -1,0 +1,73 @@
+# Boot a test kernel in QEMU and judge its log: sourced by kernel/vm.
+
+# Kernel log lines that make a run unclean whatever the command returned.
+SPLAT_RE='WARNING:|BUG:|KASAN|UBSAN|refcount_t:|DEBUG_LOCKS_WARN_ON|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked for more than|Kernel panic|Oops|general protection fault|Call Trace:'
+
+# KVM when /dev/kvm works: on some hosts it exists but QEMU aborts on it,
+# so try it (a working one keeps QEMU alive until the timeout).
+# IOMMUFD_TRACE_ACCEL=kvm|tcg skips the probe.
+pick_accel() {
+	local accel=${IOMMUFD_TRACE_ACCEL:-}
+	if [ -z "$accel" ]; then
+		accel=tcg
+		if [ -w /dev/kvm ] && ! timeout 2 qemu-system-x86_64 -accel kvm \
+			-cpu host -machine q35 -nodefaults -display none \
+			-monitor none -S < /dev/null > /dev/null 2>&1 &&
+		   [ $? = 124 ]; then
+			accel=kvm
+		fi
+	fi
+	case "$accel" in
+	kvm) echo "kvm host" ;;
+	tcg) echo "tcg max" ;;
+	*) die "IOMMUFD_TRACE_ACCEL=$accel: use kvm or tcg" ;;
+	esac
+}
+
+# run_vm KERNEL_DIR INITRAMFS TIMEOUT: streams the command's output and
+# returns its exit status; 124 on timeout, 125 on a splat or a VM failure.
+# A failed run keeps its directory, with the kernel log in it.
+run_vm() {
+	local kdir=$1 initrd=$2 timeout=$3 run accel cpu status qpid tpid
+	read -r accel cpu < <(pick_accel)
+	run=$(mktemp -d "${TMPDIR:-/tmp}/iommufd-vm.XXXXXX")
+	: > "$run/out"
+	timeout -k 10 "$timeout" qemu-system-x86_64 \
+		-machine "q35,accel=$accel" -cpu "$cpu" -smp 2 -m 2G \
+		-kernel "$kdir/bzImage" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 rdinit=/init" \
+		-display none -monitor none -no-reboot \
+		-serial "file:$run/console" -serial "file:$run/out" \
+		-serial "file:$run/status" < /dev/null > "$run/qemu.log" 2>&1 &
+	qpid=$!
+	tail -n +1 -f --pid=$qpid "$run/out" &
+	tpid=$!
+	status=0
+	wait $qpid || status=$?
+	wait $tpid || true
+	if [ $status = 124 ]; then
+		log "error: the VM did not finish within ${timeout}s (--timeout);" \
+		    "kernel log: $run/console"
+		tail -5 "$run/console" | sed 's/^/  | /' >&2
+		return 124
+	fi
+	if [ $status != 0 ]; then
+		log "error: qemu failed (status $status): $(tail -3 "$run/qemu.log")"
+		return 125
+	fi
+	if grep -Eq "$SPLAT_RE" "$run/console"; then
+		log "error: the kernel log shows a splat ($run/console):"
+		grep -E -B2 -A12 "$SPLAT_RE" "$run/console" | head -80 |
+			sed 's/^/  | /' >&2
+		return 125
+	fi
+	status=$(tr -dc '0-9' < "$run/status")
+	if [ -z "$status" ]; then
+		log "error: the command never finished: the guest died" \
+		    "(kernel log: $run/console)"
+		tail -20 "$run/console" | sed 's/^/  | /' >&2
+		return 125
+	fi
+	rm -rf "$run"
+	return "$status"
+}

@@ -1,0 +1,17 @@
+# Build tools/testing/selftests/iommu of the work tree: sourced by kernel/vm.
+#
+# Statically linked, against the uapi headers of the kernel under test, so
+# that they run in the busybox initramfs.
+
+build_selftests() {
+	local out=$1
+	mkdir -p "$out/bin"
+	make -s -C "$TREE/tools/testing/selftests/iommu" \
+		KHDR_INCLUDES="-isystem $out/usr/include" \
+		LDFLAGS=-static OUTPUT="$out/bin" > "$out/selftests.log" 2>&1 || {
+		tail -20 "$out/selftests.log" >&2
+		die "selftest build failed: $out/selftests.log"
+	}
+	[ -x "$out/bin/iommufd" ] && [ -x "$out/bin/iommufd_fail_nth" ] ||
+		die "selftest build left no binaries in $out/bin"
+}
