@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Event layout shared by iommufd_trace.bpf.c and user space. */
+#ifndef IOMMUFD_TRACE_H
+#define IOMMUFD_TRACE_H
+
+#define TASK_COMM_LEN 16
+
+enum ev_type {
+	EV_BIND = 1,		/* idev finalized: ictx, obj=idev, id, dev */
+	EV_VDEV_ALLOC,		/* vdev finalized: ictx, obj=vdev, id, virt_id, idev or dev */
+	EV_UNBIND,		/* iommufd_device_unbind() entry: ictx, obj=idev, stack_id */
+	EV_UNBIND_DONE,		/* iommufd_device_unbind() return: ictx, obj=idev */
+	EV_VDEV_DESTROY,	/* iommufd_vdevice_destroy(): ictx, obj=vdev */
+	EV_OBJ_REMOVE,		/* iommufd_object_remove() return: ictx, obj, id, ret */
+	EV_CTX_RELEASE,		/* iommufd_fops_release() return: ictx */
+	EV_OBJ_ABORT,		/* iommufd_object_abort_and_destroy(): ictx, obj */
+	EV_TYPE_MAX,
+};
+
+/* Why an event could not be delivered; indexes the loss counters. */
+enum loss_kind {
+	LOSS_RINGBUF,		/* ring buffer full */
+	LOSS_STASH,		/* entry/return stash map full */
+	LOSS_KIND_MAX,
+};
+
+struct event {
+	__u64 ts;		/* bpf_ktime_get_ns() */
+	__u64 ictx;		/* struct iommufd_ctx * */
+	__u64 obj;		/* struct iommufd_device * or iommufd_vdevice * */
+	__u64 idev;		/* EV_VDEV_ALLOC: paired idev, 0 if the kernel has none */
+	__u64 dev;		/* struct device * of the idev or vdev */
+	__u64 virt_id;		/* EV_VDEV_ALLOC: per-vIOMMU virtual ID */
+	__u32 type;		/* enum ev_type */
+	__u32 id;		/* object ID in the context */
+	__s32 ret;		/* EV_OBJ_REMOVE: return value */
+	__s32 stack_id;		/* EV_UNBIND: kernel stack, or -errno */
+	__u32 pid;
+	__u32 tid;
+	char comm[TASK_COMM_LEN];
+};
+
+#endif /* IOMMUFD_TRACE_H */

@@ -1,0 +1,610 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Live-object model: pairs vdevices with devices and reports orphans and leaks. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+enum obj_kind {
+	K_CTX,		/* a context: head of the list of its objects */
+	K_IDEV,
+	K_VDEV,
+	K_GHOST,	/* not alive, remembered so later events are not "untracked" */
+};
+
+enum {
+	O_UNBINDING	= 1 << 0,	/* idev: unbind entered */
+	O_ORPHANED	= 1 << 1,	/* vdev: its idev is gone */
+	O_UNTRACKED	= 1 << 2,	/* ghost: unbind of an unknown idev */
+	O_ABORTED	= 1 << 3,	/* ghost: creation failed */
+};
+
+struct obj {
+	__u64 ictx;		/* 0 for a K_CTX */
+	__u64 key;		/* kernel pointer or interned string */
+	__u64 dev;
+	struct obj *ctx;	/* owning context */
+	struct obj *prev, *next; /* context list; a context is its own head */
+	__u32 id;
+	__u8 kind;
+	__u8 flags;
+	union {
+		struct {	/* K_IDEV */
+			struct obj *vdevs;	/* paired vdevices */
+			__u64 unbind_ts;
+			__u64 unbind_stack;
+			__u32 pid;
+			char comm[TASK_COMM_LEN];
+			bool has_pid;
+		} d;
+		struct {	/* K_VDEV */
+			struct obj *idev;	/* NULL when unpaired */
+			struct obj *sprev, *snext; /* siblings on idev->d.vdevs */
+			__u64 virt_id;
+			__u64 orphan_ts;
+		} v;
+	};
+};
+
+/*
+ * Open addressing, linear probing, load <= 1/2, backward-shift deletion.
+ * Slots hold object pointers only; the key is read from the object.
+ */
+struct otab {
+	struct obj **slot;
+	size_t mask;
+	size_t n;
+	bool by_dev;		/* keyed by (ictx, dev) instead of (ictx, key) */
+};
+
+#define POOL_CHUNK	1024
+
+struct chunk {
+	struct chunk *next;
+	struct obj objs[POOL_CHUNK];
+};
+
+struct model {
+	const struct model_sink *sink;
+	void *arg;
+	struct otab objs;	/* every object but contexts */
+	struct otab devs;	/* idevs with a dev, for pairing on old kernels */
+	struct otab ctxs;
+	struct chunk *chunks;
+	struct obj *free;
+	bool nomem;		/* an allocation failed: state is incomplete */
+	struct model_summary s;
+};
+
+static inline __u64 hash2(__u64 a, __u64 b)
+{
+	__u64 h = a * 0x9e3779b97f4a7c15ULL ^ b;
+
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ULL;
+	h ^= h >> 32;
+	return h;
+}
+
+static inline __u64 okey(const struct otab *t, const struct obj *o)
+{
+	return t->by_dev ? o->dev : o->key;
+}
+
+static inline size_t ohome(const struct otab *t, const struct obj *o)
+{
+	return hash2(o->ictx, okey(t, o)) & t->mask;
+}
+
+static int otab_init(struct otab *t, bool by_dev)
+{
+	t->mask = 63;
+	t->n = 0;
+	t->by_dev = by_dev;
+	t->slot = calloc(t->mask + 1, sizeof(*t->slot));
+	return t->slot ? 0 : -ENOMEM;
+}
+
+static struct obj *otab_get(const struct otab *t, __u64 ictx, __u64 k)
+{
+	size_t i = hash2(ictx, k) & t->mask;
+	struct obj *o;
+
+	while ((o = t->slot[i])) {
+		if (o->ictx == ictx && okey(t, o) == k)
+			return o;
+		i = (i + 1) & t->mask;
+	}
+	return NULL;
+}
+
+static void otab_put(struct otab *t, struct obj *o)
+{
+	size_t i = ohome(t, o);
+
+	while (t->slot[i])
+		i = (i + 1) & t->mask;
+	t->slot[i] = o;
+	t->n++;
+}
+
+static int otab_add(struct otab *t, struct obj *o)
+{
+	if ((t->n + 1) * 2 > t->mask + 1) {
+		struct obj **old = t->slot;
+		size_t i, size = t->mask + 1;
+
+		t->slot = calloc(size * 2, sizeof(*t->slot));
+		if (!t->slot) {
+			t->slot = old;
+			return -ENOMEM;
+		}
+		t->mask = size * 2 - 1;
+		t->n = 0;
+		for (i = 0; i < size; i++)
+			if (old[i])
+				otab_put(t, old[i]);
+		free(old);
+	}
+	otab_put(t, o);
+	return 0;
+}
+
+static void otab_del(struct otab *t, const struct obj *o)
+{
+	size_t i = ohome(t, o), j, h;
+
+	while (t->slot[i] != o) {
+		if (!t->slot[i])
+			return;
+		i = (i + 1) & t->mask;
+	}
+	/* Pull back later entries of the cluster that may no longer be reached. */
+	for (j = (i + 1) & t->mask; t->slot[j]; j = (j + 1) & t->mask) {
+		h = ohome(t, t->slot[j]);
+		if (((j - h) & t->mask) >= ((j - i) & t->mask)) {
+			t->slot[i] = t->slot[j];
+			i = j;
+		}
+	}
+	t->slot[i] = NULL;
+	t->n--;
+}
+
+static struct obj *obj_alloc(struct model *m)
+{
+	struct obj *o = m->free;
+
+	if (!o) {
+		struct chunk *c = malloc(sizeof(*c));
+		int i;
+
+		if (!c)
+			return NULL;
+		c->next = m->chunks;
+		m->chunks = c;
+		for (i = POOL_CHUNK - 1; i >= 0; i--) {
+			c->objs[i].next = m->free;
+			m->free = &c->objs[i];
+		}
+		o = m->free;
+	}
+	m->free = o->next;
+	memset(o, 0, sizeof(*o));
+	return o;
+}
+
+static void emit(struct model *m, const struct trace_event *ev,
+		 const struct ev_note *note)
+{
+	static const struct ev_note none;
+
+	m->s.events++;
+	if (m->sink && m->sink->event)
+		m->sink->event(m->arg, ev, note ? note : &none);
+}
+
+static void report(struct model *m, const struct finding *f)
+{
+	if (f->type == FINDING_ORPHAN)
+		m->s.orphans++;
+	else
+		m->s.leaks++;
+	if (m->sink && m->sink->finding)
+		m->sink->finding(m->arg, f);
+}
+
+static int nomem(struct model *m)
+{
+	m->nomem = true;
+	return -ENOMEM;
+}
+
+static struct obj *get_ctx(struct model *m, __u64 ictx)
+{
+	struct obj *c = otab_get(&m->ctxs, 0, ictx);
+
+	if (c)
+		return c;
+	c = obj_alloc(m);
+	if (!c)
+		return NULL;
+	c->kind = K_CTX;
+	c->key = ictx;
+	c->prev = c->next = c;
+	if (otab_add(&m->ctxs, c)) {
+		c->next = m->free;
+		m->free = c;
+		return NULL;
+	}
+	return c;
+}
+
+static struct obj *new_obj(struct model *m, __u64 ictx, __u64 key,
+			   enum obj_kind kind)
+{
+	struct obj *c = get_ctx(m, ictx), *o;
+
+	if (!c)
+		return NULL;
+	o = obj_alloc(m);
+	if (!o)
+		return NULL;
+	o->ictx = ictx;
+	o->key = key;
+	o->kind = kind;
+	if (otab_add(&m->objs, o)) {
+		o->next = m->free;
+		m->free = o;
+		return NULL;
+	}
+	o->ctx = c;
+	o->prev = c->prev;
+	o->next = c;
+	c->prev->next = o;
+	c->prev = o;
+	if (kind == K_IDEV || kind == K_VDEV)
+		m->s.live++;
+	return o;
+}
+
+static void unpair(struct obj *v)
+{
+	struct obj *d = v->v.idev;
+
+	if (!d)
+		return;
+	if (v->v.sprev)
+		v->v.sprev->v.snext = v->v.snext;
+	else
+		d->d.vdevs = v->v.snext;
+	if (v->v.snext)
+		v->v.snext->v.sprev = v->v.sprev;
+	v->v.idev = v->v.sprev = v->v.snext = NULL;
+}
+
+static void pair(struct obj *d, struct obj *v)
+{
+	v->v.idev = d;
+	v->v.snext = d->d.vdevs;
+	if (d->d.vdevs)
+		d->d.vdevs->v.sprev = v;
+	d->d.vdevs = v;
+}
+
+static void drop_obj(struct model *m, struct obj *o)
+{
+	o->prev->next = o->next;
+	o->next->prev = o->prev;
+	otab_del(&m->objs, o);
+	if (o->kind == K_IDEV) {
+		while (o->d.vdevs)
+			unpair(o->d.vdevs);
+		if (o->dev && otab_get(&m->devs, o->ictx, o->dev) == o)
+			otab_del(&m->devs, o);
+	} else if (o->kind == K_VDEV) {
+		unpair(o);
+	}
+	if (o->kind == K_IDEV || o->kind == K_VDEV)
+		m->s.live--;
+	o->next = m->free;
+	m->free = o;
+}
+
+/* A creation event for @key: whatever had the key before is gone. */
+static void replace(struct model *m, __u64 ictx, __u64 key)
+{
+	struct obj *old = otab_get(&m->objs, ictx, key);
+
+	if (!old)
+		return;
+	if (old->kind != K_GHOST)
+		m->s.stale++;
+	drop_obj(m, old);
+}
+
+static int on_bind(struct model *m, const struct trace_event *ev)
+{
+	struct obj *d, *prev;
+
+	emit(m, ev, NULL);
+	replace(m, ev->ictx, ev->obj);
+	d = new_obj(m, ev->ictx, ev->obj, K_IDEV);
+	if (!d)
+		return nomem(m);
+	d->id = ev->id;
+	d->dev = ev->dev;
+	if (!d->dev)
+		return 0;
+	prev = otab_get(&m->devs, ev->ictx, ev->dev);
+	if (prev)
+		otab_del(&m->devs, prev);
+	if (otab_add(&m->devs, d))
+		return nomem(m);
+	return 0;
+}
+
+static int on_vdev_alloc(struct model *m, const struct trace_event *ev)
+{
+	struct obj *v, *d = NULL;
+
+	emit(m, ev, NULL);
+	replace(m, ev->ictx, ev->obj);
+	v = new_obj(m, ev->ictx, ev->obj, K_VDEV);
+	if (!v)
+		return nomem(m);
+	v->id = ev->id;
+	v->dev = ev->dev;
+	v->v.virt_id = ev->virt_id;
+	/* v6.17+ names the idev; before, the idev is the one with the same dev. */
+	if (ev->idev)
+		d = otab_get(&m->objs, ev->ictx, ev->idev);
+	else if (ev->dev)
+		d = otab_get(&m->devs, ev->ictx, ev->dev);
+	if (d && d->kind == K_IDEV)
+		pair(d, v);
+	return 0;
+}
+
+static int on_unbind(struct model *m, const struct trace_event *ev)
+{
+	struct obj *d = otab_get(&m->objs, ev->ictx, ev->obj);
+
+	emit(m, ev, NULL);
+	if (!d) {
+		m->s.untracked++;
+		d = new_obj(m, ev->ictx, ev->obj, K_GHOST);
+		if (!d)
+			return nomem(m);
+		d->flags = O_UNTRACKED;
+		return 0;
+	}
+	if (d->kind != K_IDEV) {
+		m->s.unexpected++;
+		return 0;
+	}
+	d->flags |= O_UNBINDING;
+	d->d.unbind_ts = ev->ts;
+	d->d.unbind_stack = ev->stack;
+	d->d.has_pid = ev->has_pid;
+	d->d.pid = ev->pid;
+	memcpy(d->d.comm, ev->comm, sizeof(d->d.comm));
+	return 0;
+}
+
+static int on_unbind_done(struct model *m, const struct trace_event *ev)
+{
+	struct obj *d = otab_get(&m->objs, ev->ictx, ev->obj), *v;
+
+	emit(m, ev, NULL);
+	if (!d) {
+		m->s.untracked++;
+		return 0;
+	}
+	if (d->kind == K_GHOST) {
+		if (!(d->flags & O_UNTRACKED))
+			m->s.unexpected++;
+		drop_obj(m, d);
+		return 0;
+	}
+	if (d->kind != K_IDEV) {
+		m->s.unexpected++;
+		return 0;
+	}
+	if (!(d->flags & O_UNBINDING))
+		m->s.unexpected++;
+	while ((v = d->d.vdevs)) {
+		struct finding f = {
+			.type = FINDING_ORPHAN,
+			.ts = ev->ts,
+			.ictx = ev->ictx,
+			.obj = v->key,
+			.id = v->id,
+			.is_vdev = true,
+			.virt_id = v->v.virt_id,
+			.idev = d->key,
+			.idev_id = d->id,
+			.has_pid = d->d.has_pid,
+			.pid = d->d.pid,
+			.stack = d->d.unbind_stack,
+		};
+
+		memcpy(f.comm, d->d.comm, sizeof(f.comm));
+		unpair(v);
+		v->flags |= O_ORPHANED;
+		v->v.orphan_ts = ev->ts;
+		report(m, &f);
+	}
+	drop_obj(m, d);
+	return 0;
+}
+
+static int on_vdev_destroy(struct model *m, const struct trace_event *ev)
+{
+	struct obj *v = otab_get(&m->objs, ev->ictx, ev->obj);
+	struct ev_note note = { 0 };
+
+	if (v && v->kind == K_VDEV && (v->flags & O_ORPHANED)) {
+		note.orphaned = true;
+		if (ev->ts > v->v.orphan_ts)
+			note.orphaned_ns = ev->ts - v->v.orphan_ts;
+	}
+	emit(m, ev, &note);
+	if (!v) {
+		m->s.untracked++;
+		return 0;
+	}
+	if (v->kind == K_GHOST) {
+		if (!(v->flags & O_ABORTED))
+			m->s.unexpected++;
+		drop_obj(m, v);
+		return 0;
+	}
+	if (v->kind != K_VDEV) {
+		m->s.unexpected++;
+		return 0;
+	}
+	drop_obj(m, v);
+	return 0;
+}
+
+static int on_obj_abort(struct model *m, const struct trace_event *ev)
+{
+	struct obj *o = otab_get(&m->objs, ev->ictx, ev->obj);
+
+	emit(m, ev, NULL);
+	if (o && o->kind == K_GHOST) {
+		o->flags |= O_ABORTED;
+		return 0;
+	}
+	/* Never finalized, so normally unknown; if not, it is gone now. */
+	if (o)
+		drop_obj(m, o);
+	o = new_obj(m, ev->ictx, ev->obj, K_GHOST);
+	if (!o)
+		return nomem(m);
+	o->flags = O_ABORTED;
+	return 0;
+}
+
+static void on_ctx_release(struct model *m, const struct trace_event *ev)
+{
+	struct obj *c = otab_get(&m->ctxs, 0, ev->ictx), *o;
+
+	emit(m, ev, NULL);
+	if (!c)
+		return;
+	/* Every object had to be destroyed before the release returned. */
+	for (o = c->next; o != c; o = o->next) {
+		struct finding f = {
+			.type = FINDING_LEAK,
+			.ts = ev->ts,
+			.ictx = ev->ictx,
+			.obj = o->key,
+			.id = o->id,
+		};
+
+		if (o->kind == K_GHOST)
+			continue;
+		if (o->kind == K_VDEV) {
+			f.is_vdev = true;
+			f.virt_id = o->v.virt_id;
+		}
+		report(m, &f);
+	}
+	while (c->next != c)
+		drop_obj(m, c->next);
+	otab_del(&m->ctxs, c);
+	c->next = m->free;
+	m->free = c;
+}
+
+int model_feed(struct model *m, const struct trace_event *ev)
+{
+	switch ((unsigned int)ev->type) {
+	case EV_BIND:
+		return on_bind(m, ev);
+	case EV_VDEV_ALLOC:
+		return on_vdev_alloc(m, ev);
+	case EV_UNBIND:
+		return on_unbind(m, ev);
+	case EV_UNBIND_DONE:
+		return on_unbind_done(m, ev);
+	case EV_VDEV_DESTROY:
+		return on_vdev_destroy(m, ev);
+	case EV_OBJ_REMOVE:
+		emit(m, ev, NULL);
+		m->s.removes++;
+		return 0;
+	case EV_CTX_RELEASE:
+		on_ctx_release(m, ev);
+		return 0;
+	case EV_OBJ_ABORT:
+		return on_obj_abort(m, ev);
+	case EV_LOST:
+		emit(m, ev, NULL);
+		m->s.lost += ev->count;
+		return 0;
+	default:
+		m->s.unknown_events++;
+		return 0;
+	}
+}
+
+struct model *model_new(const struct model_sink *sink, void *arg)
+{
+	struct model *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->sink = sink;
+	m->arg = arg;
+	if (otab_init(&m->objs, false) || otab_init(&m->devs, true) ||
+	    otab_init(&m->ctxs, false)) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void model_finish(const struct model *m, bool incomplete,
+		  struct model_summary *sum)
+{
+	*sum = m->s;
+	if (sum->lost || incomplete || m->nomem)
+		sum->verdict = VERDICT_INCONCLUSIVE;
+	else if (sum->orphans || sum->leaks)
+		sum->verdict = VERDICT_FINDINGS;
+	else
+		sum->verdict = VERDICT_CLEAN;
+}
+
+void model_free(struct model *m)
+{
+	struct chunk *c;
+
+	if (!m)
+		return;
+	while ((c = m->chunks)) {
+		m->chunks = c->next;
+		free(c);
+	}
+	free(m->objs.slot);
+	free(m->devs.slot);
+	free(m->ctxs.slot);
+	free(m);
+}
+
+const char *verdict_name(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_CLEAN:
+		return "clean";
+	case VERDICT_FINDINGS:
+		return "findings";
+	case VERDICT_INCONCLUSIVE:
+		return "inconclusive";
+	}
+	return "?";
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The event the model consumes.  Live mode builds it from the BPF struct
+ * event, replay from a JSON line.  Identifiers are opaque u64 keys
+ * (kernel pointers live, interned strings in replay); 0 means absent.
+ */
+#ifndef TRACE_EVENT_H
+#define TRACE_EVENT_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#include "iommufd_trace.h"
+
+/* Model-only event: the tracer lost events.  Not produced by BPF. */
+#define EV_LOST		(EV_TYPE_MAX + 1)
+
+struct trace_event {
+	enum ev_type type;	/* enum ev_type or EV_LOST */
+	__u64 ts;		/* ns */
+	__u64 ictx;
+	__u64 obj;		/* idev (bind, unbind*), vdev (vdev_*), any (abort) */
+	__u64 idev;		/* EV_VDEV_ALLOC: paired idev, 0 on v6.13-v6.16 */
+	__u64 dev;		/* struct device of the idev or vdev */
+	__u64 virt_id;
+	__u32 id;		/* bind: idev id; vdev_alloc: vdev id; obj_remove */
+	__s32 ret;		/* EV_OBJ_REMOVE */
+	__u64 count;		/* EV_LOST: events lost */
+	__u32 pid;
+	char comm[TASK_COMM_LEN];
+	bool has_pid;
+	__u64 stack;		/* opaque stack handle for the output layer, 0 = none */
+};
+
+#endif /* TRACE_EVENT_H */

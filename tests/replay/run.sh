@@ -1,0 +1,93 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Replays the golden traces next to this script with BINARY and checks
+# exit statuses, summaries and findings.  Usage: run.sh BINARY
+BIN=${1:?usage: run.sh BINARY}
+DIR=$(dirname "$0")
+TMP=$(mktemp -d) || exit 2
+trap 'rm -rf "$TMP"' EXIT
+failed=0
+
+fail() {
+	echo "FAIL $*"
+	failed=$((failed + 1))
+}
+
+# check TRACE STATUS KEY=VALUE...: the --json replay of TRACE exits with
+# STATUS, is valid JSON lines ending with a summary holding KEY=VALUE, and
+# has as many finding lines as the summary counts; text mode agrees.
+check() {
+	name=$1
+	trace=$DIR/$1
+	want=$2
+	shift 2
+	"$BIN" replay --json "$trace" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq "$want" ] || { fail "$trace: exit status $rc, want $want"; cat "$TMP/err"; return; }
+	python3 - "$TMP/out" "$@" <<'PY' || { fail "$trace: output"; return; }
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+summary = lines[-1]["summary"]
+found = [l["finding"] for l in lines if "finding" in l]
+ok = found.count("orphaned_vdevice") == summary["orphans"] and \
+     found.count("leaked_object") == summary["leaks"]
+for kv in sys.argv[2:]:
+	k, v = kv.split("=", 1)
+	if str(summary.get(k)) != v:
+		print(f"summary {k}={summary.get(k)}, want {v}")
+		ok = False
+sys.exit(0 if ok else 1)
+PY
+	"$BIN" replay "$trace" >"$TMP/text" 2>&1
+	rc=$?
+	[ "$rc" -eq "$want" ] || fail "$trace: text mode exit status $rc, want $want"
+	verdict=$(sed -n 's/^verdict: //p' "$TMP/text")
+	grep -q "\"verdict\":\"$verdict\"" "$TMP/out" || fail "$trace: text verdict '$verdict'"
+	# The JSON output replays to itself (unknown events are not in it).
+	"$BIN" replay --json - <"$TMP/out" >"$TMP/again" 2>"$TMP/err"
+	rc=$?
+	grep -v '^{"summary"' "$TMP/out" >"$TMP/a"
+	grep -v '^{"summary"' "$TMP/again" >"$TMP/b"
+	[ "$rc" -eq "$want" ] && cmp -s "$TMP/a" "$TMP/b" ||
+		fail "$trace: replay of the --json output differs"
+	echo "ok $name"
+}
+
+check clean.jsonl 0 verdict=clean events=7 live=0
+check fixed_kernel.jsonl 0 verdict=clean orphans=0
+check untracked.jsonl 0 verdict=clean untracked=2 unknown_events=1
+check orphan.jsonl 1 verdict=findings orphans=1 leaks=0
+check leak.jsonl 1 verdict=findings orphans=0 leaks=2
+check lost.jsonl 3 verdict=inconclusive lost=5
+
+out=$("$BIN" replay --json "$DIR/orphan.jsonl")
+for want in \
+	'{"finding":"orphaned_vdevice","ts":4000,"ictx":"c1","vdev":"v1","vdev_id":3,"virt_id":153,"idev":"d1","idev_id":1,"pid":42,"comm":"iommufd","stack":["iommufd_device_unbind+0x0/0x30","iommufd_selftest_destroy+0x1c/0x40"]}' \
+	'{"ev":"vdev_destroy","ts":1500004000,"ictx":"c1","vdev":"v1","orphaned_ns":1500000000}'; do
+	printf '%s\n' "$out" | grep -qxF "$want" || fail "orphan.jsonl: missing $want"
+done
+out=$("$BIN" replay --json "$DIR/leak.jsonl")
+for want in \
+	'{"finding":"leaked_object","ts":9000,"ictx":"c1","type":"device","id":1,"obj":"d1"}' \
+	'{"finding":"leaked_object","ts":9000,"ictx":"c1","type":"vdevice","id":3,"obj":"v1","virt_id":153}'; do
+	printf '%s\n' "$out" | grep -qxF "$want" || fail "leak.jsonl: missing $want"
+done
+
+# malformed TRACE MESSAGE: exit status 2 and exactly MESSAGE on stderr.
+malformed() {
+	before=$failed
+	"$BIN" replay --json "$DIR/$1" >/dev/null 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "$1: exit status $rc, want 2"
+	printf '%s\n' "$DIR/$2" | cmp -s - "$TMP/err" || { fail "$1: stderr"; cat "$TMP/err"; }
+	[ "$failed" -eq "$before" ] && echo "ok $1"
+}
+malformed malformed.jsonl 'malformed.jsonl:3: event "unbind" needs "idev"'
+malformed invalid_json.jsonl "invalid_json.jsonl:2: invalid JSON: '}' expected near end of file"
+
+"$BIN" replay "$DIR/no-such-trace.jsonl" >/dev/null 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || fail "missing file: exit status $rc, want 2"
+
+[ "$failed" -eq 0 ] && echo "replay tests passed" || echo "$failed replay checks failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Replay parser and output, on in-memory traces. */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "line_scan.h"
+#include "replay.h"
+#include "test.h"
+
+struct result {
+	int status;
+	char *out;
+	char *err;
+};
+
+static struct result replay(const char *input, enum report_format format)
+{
+	struct report_opts opts = { .format = format };
+	struct result res;
+	size_t olen, elen;
+	FILE *in = fmemopen((void *)input, strlen(input), "r");
+	FILE *out = open_memstream(&res.out, &olen);
+	FILE *err = open_memstream(&res.err, &elen);
+
+	res.status = replay_file(in, "t.jsonl", out, err, &opts);
+	fclose(in);
+	fclose(out);
+	fclose(err);
+	return res;
+}
+
+static void result_free(struct result *res)
+{
+	free(res->out);
+	free(res->err);
+}
+
+#define BIND	"{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\",\"idev\":\"d1\",\"id\":1,\"dev\":\"p1\"}\n"
+
+static const char orphan_trace[] =
+	BIND
+	"{\"ev\":\"vdev_alloc\",\"ts\":2,\"ictx\":\"c1\",\"vdev\":\"v1\",\"id\":3,\"virt_id\":153,\"dev\":\"p1\"}\n"
+	"{\"ev\":\"unbind\",\"ts\":3,\"ictx\":\"c1\",\"idev\":\"d1\",\"pid\":42,\"comm\":\"iommufd\",\"stack\":[\"f1+0x1/0x2\",\"f2+0x3/0x4\"]}\n"
+	"{\"ev\":\"unbind_done\",\"ts\":4,\"ictx\":\"c1\",\"idev\":\"d1\"}\n"
+	"{\"ev\":\"vdev_destroy\",\"ts\":10,\"ictx\":\"c1\",\"vdev\":\"v1\"}\n";
+
+static const struct {
+	const char *line;
+	const char *msg;
+} malformed[] = {
+	{ "{\"ev\":\"bind\"", "invalid JSON: '}' expected near end of file" },
+	{ "{\"ev\":\"bind\",\"ts\":1,\"ts\":2}", "invalid JSON: duplicate object key near '\"ts\"'" },
+	{ "[1,2]", "expected a JSON object" },
+	{ "{\"ts\":1}", "missing \"ev\"" },
+	{ "{\"ev\":5,\"ts\":1}", "\"ev\" must be a string" },
+	{ "{\"ev\":\"bind\",\"ictx\":\"c1\",\"idev\":\"d1\",\"id\":1}", "event \"bind\" needs \"ts\"" },
+	{ "{\"ev\":\"unbind\",\"ts\":-1,\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":1.5,\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":\"1\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\",\"id\":1}", "event \"bind\" needs \"idev\"" },
+	{ "{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\",\"idev\":\"d1\"}", "event \"bind\" needs \"id\"" },
+	{ "{\"ev\":\"bind\",\"ts\":1,\"idev\":\"d1\",\"id\":1}", "event \"bind\" needs \"ictx\"" },
+	{ "{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\",\"idev\":\"d1\",\"id\":4294967296}", "\"id\" out of range" },
+	{ "{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\",\"idev\":5,\"id\":1}", "\"idev\" must be a non-empty string" },
+	{ "{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"\",\"idev\":\"d1\",\"id\":1}", "\"ictx\" must be a non-empty string" },
+	{ "{\"ev\":\"vdev_alloc\",\"ts\":1,\"ictx\":\"c1\",\"vdev\":\"v1\",\"id\":1,\"virt_id\":2}", "event \"vdev_alloc\" needs \"idev\" or \"dev\"" },
+	{ "{\"ev\":\"vdev_alloc\",\"ts\":1,\"ictx\":\"c1\",\"vdev\":\"v1\",\"id\":1,\"dev\":\"p1\"}", "event \"vdev_alloc\" needs \"virt_id\"" },
+	{ "{\"ev\":\"vdev_destroy\",\"ts\":1,\"ictx\":\"c1\"}", "event \"vdev_destroy\" needs \"vdev\"" },
+	{ "{\"ev\":\"obj_remove\",\"ts\":1,\"ictx\":\"c1\",\"id\":1}", "event \"obj_remove\" needs \"ret\"" },
+	{ "{\"ev\":\"obj_remove\",\"ts\":1,\"ictx\":\"c1\",\"id\":1,\"ret\":2147483648}", "\"ret\" out of range" },
+	{ "{\"ev\":\"obj_remove\",\"ts\":1,\"ictx\":\"c1\",\"id\":1,\"ret\":\"x\"}", "\"ret\" must be an integer" },
+	{ "{\"ev\":\"obj_abort\",\"ts\":1,\"ictx\":\"c1\"}", "event \"obj_abort\" needs \"obj\"" },
+	{ "{\"ev\":\"ctx_release\",\"ts\":1}", "event \"ctx_release\" needs \"ictx\"" },
+	{ "{\"ev\":\"lost\",\"ts\":1}", "event \"lost\" needs \"count\"" },
+	{ "{\"ev\":\"unbind\",\"ts\":1,\"ictx\":\"c1\",\"idev\":\"d1\",\"pid\":-1}", "\"pid\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":1,\"ictx\":\"c1\",\"idev\":\"d1\",\"pid\":1,\"comm\":7}", "\"comm\" must be a string" },
+	{ "{\"ev\":\"unbind\",\"ts\":1,\"ictx\":\"c1\",\"idev\":\"d1\",\"stack\":\"f\"}", "\"stack\" must be an array of strings" },
+	{ "{\"ev\":\"unbind\",\"ts\":1,\"ictx\":\"c1\",\"idev\":\"d1\",\"stack\":[\"f\",1]}", "\"stack\" must be an array of strings" },
+};
+
+/* Each bad line, first on line 1, then on line 3 after a blank line. */
+static void malformed_lines(void)
+{
+	char input[512], want[256];
+	struct result res;
+	size_t i;
+
+	for (i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
+		snprintf(input, sizeof(input), "%s\n" BIND, malformed[i].line);
+		snprintf(want, sizeof(want), "t.jsonl:1: %s\n", malformed[i].msg);
+		res = replay(input, REPORT_JSON);
+		CHECK(res.status == REPLAY_ERROR);
+		CHECK(!strcmp(res.err, want));
+		if (strcmp(res.err, want))
+			printf("#   got %s#   want %s", res.err, want);
+		result_free(&res);
+
+		snprintf(input, sizeof(input), BIND "\n%s\n" BIND, malformed[i].line);
+		snprintf(want, sizeof(want), "t.jsonl:3: %s\n", malformed[i].msg);
+		res = replay(input, REPORT_JSON);
+		CHECK(res.status == REPLAY_ERROR && !strcmp(res.err, want));
+		/* Nothing after the bad line, and no summary. */
+		CHECK(!strstr(res.out, "summary"));
+		result_free(&res);
+	}
+}
+
+static void unknown_ev_counted(void)
+{
+	struct result res = replay(
+		"{\"ev\":\"hwpt_alloc\",\"ts\":\"any\",\"x\":{\"y\":[1]}}\n"
+		BIND
+		"{\"ev\":\"unbind\",\"ts\":2,\"ictx\":\"c1\",\"idev\":\"d1\",\"future\":true}\r\n"
+		"   \n"
+		"{\"ev\":\"unbind_done\",\"ts\":3,\"ictx\":\"c1\",\"idev\":\"d1\"}",
+		REPORT_JSON);
+
+	CHECK(res.status == REPLAY_CLEAN && !*res.err);
+	CHECK(strstr(res.out, "\"events\":3,"));
+	CHECK(strstr(res.out, "\"unknown_events\":1,"));
+	CHECK(strstr(res.out, "\"verdict\":\"clean\"}}\n"));
+	result_free(&res);
+}
+
+static void findings_and_summary_skipped(void)
+{
+	struct result res = replay(
+		BIND
+		"{\"finding\":\"leaked_object\",\"ts\":1,\"ictx\":\"c1\",\"type\":\"device\",\"id\":1,\"obj\":\"d1\"}\n"
+		"{\"summary\":{\"events\":1,\"verdict\":\"findings\"}}\n",
+		REPORT_JSON);
+
+	CHECK(res.status == REPLAY_CLEAN && !*res.err);
+	CHECK(!strstr(res.out, "finding"));
+	CHECK(strstr(res.out, "\"events\":1,"));
+	CHECK(strstr(res.out, "\"live\":1,"));
+	result_free(&res);
+}
+
+static void orphan_json(void)
+{
+	struct result res = replay(orphan_trace, REPORT_JSON);
+
+	CHECK(res.status == REPLAY_FINDINGS);
+	CHECK(strstr(res.out,
+		"{\"finding\":\"orphaned_vdevice\",\"ts\":4,\"ictx\":\"c1\","
+		"\"vdev\":\"v1\",\"vdev_id\":3,\"virt_id\":153,\"idev\":\"d1\","
+		"\"idev_id\":1,\"pid\":42,\"comm\":\"iommufd\","
+		"\"stack\":[\"f1+0x1/0x2\",\"f2+0x3/0x4\"]}\n"));
+	CHECK(strstr(res.out,
+		"{\"ev\":\"vdev_destroy\",\"ts\":10,\"ictx\":\"c1\","
+		"\"vdev\":\"v1\",\"orphaned_ns\":6}\n"));
+	CHECK(strstr(res.out, "\"orphans\":1,"));
+	result_free(&res);
+}
+
+static void orphan_text(void)
+{
+	struct result res = replay(orphan_trace, REPORT_TEXT);
+
+	CHECK(res.status == REPLAY_FINDINGS);
+	CHECK(strstr(res.out, "0.000000 unbind       ictx=c1 idev=d1 pid=42 comm=iommufd\n"));
+	CHECK(strstr(res.out,
+		"FINDING orphaned_vdevice: vdevice 3 (virt_id 0x99) of device 1 "
+		"in ictx c1 outlived its unbind (pid 42 iommufd)"));
+	CHECK(strstr(res.out, "\n    f1+0x1/0x2\n    f2+0x3/0x4\n"));
+	CHECK(strstr(res.out, "orphaned_ns=6\n"));
+	CHECK(strstr(res.out, "\nverdict: findings\n"));
+	result_free(&res);
+}
+
+/* The --json output replays to the same output. */
+static void round_trip(void)
+{
+	struct result a = replay(orphan_trace, REPORT_JSON);
+	struct result b = replay(a.out, REPORT_JSON);
+
+	CHECK(a.status == REPLAY_FINDINGS && b.status == a.status);
+	CHECK(!*b.err && !strcmp(a.out, b.out));
+	result_free(&a);
+	result_free(&b);
+}
+
+/* Identifiers and comms needing escapes; a comm cut inside a UTF-8 sequence. */
+static void escaping(void)
+{
+	struct result a = replay(
+		"{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c\\\"1\\\\\",\"idev\":\"d\\n\\u0001\",\"id\":1,"
+		"\"pid\":1,\"comm\":\"aaaaaaaaaaaaaa\\u00e9\"}\n"
+		"{\"ev\":\"ctx_release\",\"ts\":2,\"ictx\":\"c\\\"1\\\\\"}\n",
+		REPORT_JSON);
+	struct result b = replay(a.out, REPORT_JSON);
+
+	CHECK(a.status == REPLAY_FINDINGS && !*a.err);
+	CHECK(strstr(a.out, "\"ictx\":\"c\\\"1\\\\\",\"idev\":\"d\\u000a\\u0001\""));
+	CHECK(strstr(a.out, "\"comm\":\"aaaaaaaaaaaaaa\\ufffd\""));
+	CHECK(b.status == REPLAY_FINDINGS && !*b.err);
+	CHECK(!strcmp(a.out, b.out));
+	result_free(&a);
+	result_free(&b);
+}
+
+static void exit_status(void)
+{
+	struct result res;
+
+	res = replay(BIND "{\"ev\":\"lost\",\"ts\":2,\"count\":4}\n"
+		     "{\"ev\":\"ctx_release\",\"ts\":3,\"ictx\":\"c1\"}\n",
+		     REPORT_JSON);
+	CHECK(res.status == REPLAY_INCONCLUSIVE);
+	CHECK(strstr(res.out, "\"leaks\":1,\"untracked\":0,\"lost\":4,"));
+	CHECK(strstr(res.out, "\"verdict\":\"inconclusive\""));
+	result_free(&res);
+
+	/* Malformed wins over lost. */
+	res = replay("{\"ev\":\"lost\",\"ts\":2,\"count\":4}\n{\n", REPORT_JSON);
+	CHECK(res.status == REPLAY_ERROR);
+	result_free(&res);
+}
+
+/* What line_scan() leaves to jansson, and what it takes. */
+static void scan_fast_path(void)
+{
+	static const char *const declined[] = {
+		"{\"ev\":\"b\\u0069nd\"}",	/* escape */
+		"{\"ev\":\"caf\xc3\xa9\"}",	/* non-ASCII */
+		"{\"ts\":01}",
+		"{\"ts\":1234567890123456789}",	/* 19 digits */
+		"{\"ts\":1.5}",
+		"{\"ts\":1e3}",
+		"{\"ts\":1,\"ts\":2}",
+		"{\"ts\":1,\"zz\":2}",		/* unknown key */
+		"{\"ts\":1} x",
+		"{\"ts\":{}}",
+		"{\"ts\":true}",
+		"{\"ts\":-}",
+		"{\"id\":[\"a\"]}",		/* only "stack" may be an array */
+		"{\"stack\":[\"a\",]}",
+		"{\"ts\":1",
+		"[]",
+	};
+	struct line_fields lf = { 0 };
+	const char *ok = " { \"ev\" : \"bind\" , \"ts\":-0,\"id\":123456789012345678,"
+			 "\"stack\":[ \"a\" ,\"b\"]}\r\n";
+	size_t i;
+
+	for (i = 0; i < sizeof(declined) / sizeof(declined[0]); i++) {
+		CHECK(line_scan(declined[i], strlen(declined[i]), &lf) == -1);
+		if (line_scan(declined[i], strlen(declined[i]), &lf) != -1)
+			printf("#   accepted %s\n", declined[i]);
+	}
+	CHECK(line_scan(ok, strlen(ok), &lf) == 0);
+	CHECK(lf.f[FLD_EV].kind == FK_STR && lf.f[FLD_EV].len == 4);
+	CHECK(!memcmp(lf.f[FLD_EV].s, "bind", 4));
+	CHECK(lf.f[FLD_TS].kind == FK_INT && lf.f[FLD_TS].i == 0);
+	CHECK(lf.f[FLD_ID].i == 123456789012345678LL);
+	CHECK(lf.f[FLD_STACK].kind == FK_FRAMES && lf.f[FLD_STACK].len == 4);
+	CHECK(!memcmp(lf.f[FLD_STACK].s, "a\0b", 4));
+	CHECK(lf.f[FLD_ICTX].kind == FK_ABSENT);
+	CHECK(line_scan("{}", 2, &lf) == 0 && lf.f[FLD_EV].kind == FK_ABSENT);
+	free(lf.frames);
+}
+
+/* A trace parsed by jansson (an unknown key on every line) gives the same output. */
+static void jansson_path_agrees(void)
+{
+	char slow[sizeof(orphan_trace) * 2], *d = slow;
+	const char *s;
+	struct result a, b;
+
+	for (s = orphan_trace; *s; s++) {
+		if (*s == '}' && s[1] == '\n')
+			d += sprintf(d, ",\"zz\":[null]");
+		*d++ = *s;
+	}
+	*d = '\0';
+	a = replay(orphan_trace, REPORT_JSON);
+	b = replay(slow, REPORT_JSON);
+	CHECK(a.status == REPLAY_FINDINGS && b.status == a.status);
+	CHECK(!strcmp(a.out, b.out));
+	result_free(&a);
+	result_free(&b);
+}
+
+int main(void)
+{
+	RUN(malformed_lines);
+	RUN(unknown_ev_counted);
+	RUN(findings_and_summary_skipped);
+	RUN(orphan_json);
+	RUN(orphan_text);
+	RUN(round_trip);
+	RUN(escaping);
+	RUN(exit_status);
+	RUN(scan_fast_path);
+	RUN(jansson_path_agrees);
+	return TEST_STATUS();
+}

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+# Unit tests of the user-space checker (no kernel needed).  Included by the
+# top Makefile; "make unit" builds and runs them.  Paths are relative to the
+# top of the checkout.
+
+UNIT_OUT ?= build/unit
+UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -Isrc
+UNIT_HDRS := $(wildcard src/*.h) tests/unit/test.h
+
+UNIT_TESTS := $(UNIT_OUT)/test_model $(UNIT_OUT)/test_intern \
+	      $(UNIT_OUT)/test_replay
+
+$(UNIT_OUT)/test_model: tests/unit/test_model.c src/model.c $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+
+$(UNIT_OUT)/test_intern: tests/unit/test_intern.c src/intern.c $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+
+$(UNIT_OUT)/test_replay: tests/unit/test_replay.c src/replay.c src/line_scan.c src/report.c \
+			 src/model.c src/intern.c $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -ljansson
+
+.PHONY: unit
+unit: $(UNIT_TESTS)
+	tests/unit/run.sh $(UNIT_TESTS)
