@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# iommufd-trace: a static binary from bpf/ and src/, plus the tests.
+#
+#   make           build build/iommufd-trace (and build/guest/ for the VM)
+#   make test      unit tests, replay tests, end-to-end tests in test VMs
+#   make demo      the tracer over the selftests on the unfixed and upstream kernels
+
+OUTPUT := build
+CLANG ?= clang
+BPFTOOL ?= bpftool
+
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Isrc -I$(OUTPUT)
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+	-fms-extensions -Wno-microsoft-anon-tag -Ibpf -Isrc
+# One fully static binary: it runs as it is in the test VM's initramfs.
+LDLIBS := -static -l:libbpf.a -l:libelf.a -l:libjansson.a -lz
+
+TOOL_SRCS := main.c live.c probes.c preflight.c ksyms.c \
+	model.c report.c replay.c line_scan.c intern.c
+TOOL_OBJS := $(addprefix $(OUTPUT)/,$(TOOL_SRCS:.c=.o))
+TOOL := $(OUTPUT)/iommufd-trace
+SKEL := $(OUTPUT)/iommufd_trace.skel.h
+
+.PHONY: all test unit replay-test e2e demo clean
+all: $(TOOL) $(OUTPUT)/guest/iommufd-trace
+
+$(OUTPUT)/iommufd_trace.bpf.o: bpf/iommufd_trace.bpf.c bpf/vmlinux.h src/iommufd_trace.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(SKEL): $(OUTPUT)/iommufd_trace.bpf.o
+	$(BPFTOOL) gen skeleton $< name iommufd_trace_bpf > $@
+
+# The skeleton is only needed by the files that load the programs.
+$(OUTPUT)/live.o $(OUTPUT)/probes.o: $(SKEL)
+
+$(OUTPUT)/%.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(TOOL): $(TOOL_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OUTPUT)/guest/iommufd-trace: $(TOOL)
+	@mkdir -p $(@D)
+	cp $< $@
+
+include tests/unit/unit.mk
+
+replay-test: $(TOOL)
+	tests/replay/run.sh $(TOOL)
+
+e2e: all
+	tests/e2e/run.sh
+
+test: all
+	tests/run-all.sh
+
+demo: all
+	tests/e2e/demo.sh
+
+clean:
+	rm -rf $(OUTPUT)

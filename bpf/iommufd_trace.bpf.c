@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iommufd-trace: follow iommufd_device (idev) and iommufd_vdevice (vdev)
+ * lifetimes. Each hook exists as fentry/fexit and as kprobe/kretprobe;
+ * user space loads one set. Field accesses are CO-RE only: the vdevice
+ * changed shape in v6.17 (idev + virt_id instead of dev + id).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "iommufd_trace.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* v6.13-v6.16: the vdevice holds the struct device and calls its ID id */
+struct iommufd_vdevice___old {
+	struct device *dev;
+	u64 id;
+} __attribute__((preserve_access_index));
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);	/* user space may resize */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 1024);
+	__uint(key_size, sizeof(u32));
+	__uint(value_size, 127 * sizeof(u64));
+} stacks SEC(".maps");
+
+/* Entry state for the return probes: per thread, nested calls by depth. */
+#define REMOVE_DEPTH_MAX 8
+enum stash_slot { SLOT_UNBIND, SLOT_RELEASE, SLOT_REMOVE };
+
+struct stash_key {
+	u32 tid;
+	u32 slot;	/* enum stash_slot, + depth for SLOT_REMOVE */
+};
+
+struct stash {
+	u64 ictx;
+	u64 obj;
+	u32 id;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct stash_key);
+	__type(value, struct stash);
+} stash_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, u32);
+	__type(value, u32);
+} remove_depth SEC(".maps");
+
+__u64 losses[LOSS_KIND_MAX];
+
+static __always_inline void count_loss(enum loss_kind kind)
+{
+	__sync_fetch_and_add(&losses[kind], 1);
+}
+
+static __always_inline struct event *reserve(u32 type, u64 ictx)
+{
+	struct event *e;
+	u64 id = bpf_get_current_pid_tgid();
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_loss(LOSS_RINGBUF);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts = bpf_ktime_get_ns();
+	e->type = type;
+	e->ictx = ictx;
+	e->pid = id >> 32;
+	e->tid = (u32)id;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return e;
+}
+
+static __always_inline void stash_put(u32 slot, u64 ictx, u64 obj, u32 id)
+{
+	struct stash_key key = { .tid = (u32)bpf_get_current_pid_tgid(), .slot = slot };
+	struct stash val = { .ictx = ictx, .obj = obj, .id = id };
+
+	if (bpf_map_update_elem(&stash_map, &key, &val, BPF_ANY))
+		count_loss(LOSS_STASH);
+}
+
+/* Returns false when the entry was never stashed (lost, or before attach). */
+static __always_inline bool stash_take(u32 slot, struct stash *out)
+{
+	struct stash_key key = { .tid = (u32)bpf_get_current_pid_tgid(), .slot = slot };
+	struct stash *val = bpf_map_lookup_elem(&stash_map, &key);
+
+	if (!val)
+		return false;
+	*out = *val;
+	bpf_map_delete_elem(&stash_map, &key);
+	return true;
+}
+
+static __always_inline bool obj_is(struct iommufd_object *obj, int type)
+{
+	return BPF_CORE_READ(obj, type) == type;
+}
+
+static __always_inline void on_finalize(struct iommufd_ctx *ictx,
+					struct iommufd_object *obj)
+{
+	int dev_type = bpf_core_enum_value(enum iommufd_object_type,
+					   IOMMUFD_OBJ_DEVICE);
+	int vdev_type = bpf_core_enum_value(enum iommufd_object_type,
+					    IOMMUFD_OBJ_VDEVICE);
+	struct iommufd_vdevice *vdev;
+	struct iommufd_device *idev;
+	struct event *e;
+
+	if (obj_is(obj, dev_type)) {
+		e = reserve(EV_BIND, (u64)ictx);
+		if (!e)
+			return;
+		idev = container_of(obj, struct iommufd_device, obj);
+		e->obj = (u64)idev;
+		e->id = BPF_CORE_READ(obj, id);
+		e->dev = (u64)BPF_CORE_READ(idev, dev);
+		bpf_ringbuf_submit(e, 0);
+		return;
+	}
+	if (!obj_is(obj, vdev_type))
+		return;
+	e = reserve(EV_VDEV_ALLOC, (u64)ictx);
+	if (!e)
+		return;
+	vdev = container_of(obj, struct iommufd_vdevice, obj);
+	e->obj = (u64)vdev;
+	e->id = BPF_CORE_READ(obj, id);
+	if (bpf_core_field_exists(vdev->idev)) {
+		idev = BPF_CORE_READ(vdev, idev);
+		e->idev = (u64)idev;
+		e->dev = (u64)BPF_CORE_READ(idev, dev);
+	}
+	if (bpf_core_field_exists(((struct iommufd_vdevice___old *)vdev)->dev))
+		e->dev = (u64)BPF_CORE_READ((struct iommufd_vdevice___old *)vdev, dev);
+	if (bpf_core_field_exists(vdev->virt_id))
+		e->virt_id = BPF_CORE_READ(vdev, virt_id);
+	else
+		e->virt_id = BPF_CORE_READ((struct iommufd_vdevice___old *)vdev, id);
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void on_unbind(void *ctx, struct iommufd_device *idev)
+{
+	u64 ictx = (u64)BPF_CORE_READ(idev, ictx);
+	struct event *e;
+
+	stash_put(SLOT_UNBIND, ictx, (u64)idev, 0);
+	e = reserve(EV_UNBIND, ictx);
+	if (!e)
+		return;
+	e->obj = (u64)idev;
+	e->id = BPF_CORE_READ(idev, obj.id);
+	e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* The idev is freed by now: only what the entry saw is used. */
+static __always_inline void on_unbind_return(void)
+{
+	struct stash st;
+	struct event *e;
+
+	if (!stash_take(SLOT_UNBIND, &st))
+		return;
+	e = reserve(EV_UNBIND_DONE, st.ictx);
+	if (!e)
+		return;
+	e->obj = st.obj;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void on_vdev_destroy(struct iommufd_object *obj)
+{
+	struct iommufd_vdevice *vdev = container_of(obj, struct iommufd_vdevice, obj);
+	struct event *e;
+
+	/* vdev->ictx of v6.13-v6.16 is never set: go through the vIOMMU */
+	e = reserve(EV_VDEV_DESTROY, (u64)BPF_CORE_READ(vdev, viommu, ictx));
+	if (!e)
+		return;
+	e->obj = (u64)vdev;
+	e->id = BPF_CORE_READ(obj, id);
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* iommufd_object_remove() nests (pre_destroy removes the vdevice). */
+static __always_inline void on_remove(struct iommufd_ctx *ictx,
+				      struct iommufd_object *obj, u32 id)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid(), zero = 0, next;
+	u32 *depth = bpf_map_lookup_elem(&remove_depth, &tid);
+	u32 d = depth ? *depth : 0;
+
+	if (d < REMOVE_DEPTH_MAX)
+		stash_put(SLOT_REMOVE + d, (u64)ictx, (u64)obj, id);
+	next = d + 1;
+	if (!depth && bpf_map_update_elem(&remove_depth, &tid, &zero, BPF_ANY)) {
+		count_loss(LOSS_STASH);
+		return;
+	}
+	depth = bpf_map_lookup_elem(&remove_depth, &tid);
+	if (depth)
+		*depth = next;
+}
+
+static __always_inline void on_remove_return(long ret)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	u32 *depth = bpf_map_lookup_elem(&remove_depth, &tid);
+	struct stash st;
+	struct event *e;
+	u32 d;
+
+	if (!depth || !*depth)
+		return;
+	d = --*depth;
+	if (!d)
+		bpf_map_delete_elem(&remove_depth, &tid);
+	if (d >= REMOVE_DEPTH_MAX || !stash_take(SLOT_REMOVE + d, &st))
+		return;
+	e = reserve(EV_OBJ_REMOVE, st.ictx);
+	if (!e)
+		return;
+	e->obj = st.obj;
+	e->id = st.id;
+	e->ret = ret;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void on_release(struct file *filp)
+{
+	stash_put(SLOT_RELEASE, (u64)BPF_CORE_READ(filp, private_data), 0, 0);
+}
+
+static __always_inline void on_release_return(void)
+{
+	struct stash st;
+	struct event *e;
+
+	if (!stash_take(SLOT_RELEASE, &st))
+		return;
+	e = reserve(EV_CTX_RELEASE, st.ictx);
+	if (e)
+		bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void on_abort(struct iommufd_ctx *ictx,
+				     struct iommufd_object *obj)
+{
+	int dev_type = bpf_core_enum_value(enum iommufd_object_type,
+					   IOMMUFD_OBJ_DEVICE);
+	int vdev_type = bpf_core_enum_value(enum iommufd_object_type,
+					    IOMMUFD_OBJ_VDEVICE);
+	struct event *e;
+
+	if (!obj_is(obj, dev_type) && !obj_is(obj, vdev_type))
+		return;
+	e = reserve(EV_OBJ_ABORT, (u64)ictx);
+	if (!e)
+		return;
+	e->obj = (u64)obj;
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("fentry/iommufd_object_finalize")
+int BPF_PROG(fentry_finalize, struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	on_finalize(ictx, obj);
+	return 0;
+}
+
+SEC("kprobe/iommufd_object_finalize")
+int BPF_KPROBE(kprobe_finalize, struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	on_finalize(ictx, obj);
+	return 0;
+}
+
+SEC("fentry/iommufd_device_unbind")
+int BPF_PROG(fentry_unbind, struct iommufd_device *idev)
+{
+	on_unbind(ctx, idev);
+	return 0;
+}
+
+SEC("kprobe/iommufd_device_unbind")
+int BPF_KPROBE(kprobe_unbind, struct iommufd_device *idev)
+{
+	on_unbind(ctx, idev);
+	return 0;
+}
+
+SEC("fexit/iommufd_device_unbind")
+int BPF_PROG(fexit_unbind)
+{
+	on_unbind_return();
+	return 0;
+}
+
+SEC("kretprobe/iommufd_device_unbind")
+int BPF_KRETPROBE(kretprobe_unbind)
+{
+	on_unbind_return();
+	return 0;
+}
+
+SEC("fentry/iommufd_vdevice_destroy")
+int BPF_PROG(fentry_vdev_destroy, struct iommufd_object *obj)
+{
+	on_vdev_destroy(obj);
+	return 0;
+}
+
+SEC("kprobe/iommufd_vdevice_destroy")
+int BPF_KPROBE(kprobe_vdev_destroy, struct iommufd_object *obj)
+{
+	on_vdev_destroy(obj);
+	return 0;
+}
+
+SEC("fentry/iommufd_object_remove")
+int BPF_PROG(fentry_remove, struct iommufd_ctx *ictx, struct iommufd_object *obj, u32 id)
+{
+	on_remove(ictx, obj, id);
+	return 0;
+}
+
+SEC("kprobe/iommufd_object_remove")
+int BPF_KPROBE(kprobe_remove, struct iommufd_ctx *ictx, struct iommufd_object *obj, u32 id)
+{
+	on_remove(ictx, obj, id);
+	return 0;
+}
+
+SEC("fexit/iommufd_object_remove")
+int BPF_PROG(fexit_remove, struct iommufd_ctx *ictx, struct iommufd_object *obj,
+	     u32 id, unsigned int flags, int ret)
+{
+	on_remove_return(ret);
+	return 0;
+}
+
+SEC("kretprobe/iommufd_object_remove")
+int BPF_KRETPROBE(kretprobe_remove, int ret)
+{
+	on_remove_return(ret);
+	return 0;
+}
+
+SEC("fentry/iommufd_fops_release")
+int BPF_PROG(fentry_release, struct inode *inode, struct file *filp)
+{
+	on_release(filp);
+	return 0;
+}
+
+SEC("kprobe/iommufd_fops_release")
+int BPF_KPROBE(kprobe_release, struct inode *inode, struct file *filp)
+{
+	on_release(filp);
+	return 0;
+}
+
+SEC("fexit/iommufd_fops_release")
+int BPF_PROG(fexit_release)
+{
+	on_release_return();
+	return 0;
+}
+
+SEC("kretprobe/iommufd_fops_release")
+int BPF_KRETPROBE(kretprobe_release)
+{
+	on_release_return();
+	return 0;
+}
+
+SEC("fentry/iommufd_object_abort_and_destroy")
+int BPF_PROG(fentry_abort, struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	on_abort(ictx, obj);
+	return 0;
+}
+
+SEC("kprobe/iommufd_object_abort_and_destroy")
+int BPF_KPROBE(kprobe_abort, struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	on_abort(ictx, obj);
+	return 0;
+}

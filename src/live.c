@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
+#include <sys/wait.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "iommufd_trace.skel.h"
+#include "ksyms.h"
+#include "live.h"
+#include "model.h"
+#include "preflight.h"
+
+#define STACK_DEPTH 127
+/* How long check mode waits for events after the command exited. */
+#define SETTLE_MS 500
+
+struct live {
+	const struct live_opts *opts;
+	struct tracer tracer;
+	struct kernel_info ki;
+	struct ksyms *ksyms;
+	struct model *model;
+	struct report *report;
+	__u64 run_key;		/* per-run secret for pointer tokens */
+	__u64 lost_seen;	/* losses already fed to the model */
+	__u64 last_ts;
+	char frames[STACK_DEPTH][128];
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Keyed mix of a kernel pointer: stable within a run, no KASLR leak. */
+static __u64 token(__u64 key, __u64 ptr)
+{
+	__u64 x = ptr ^ key;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return (x ^ (key >> 17)) & 0xffffffffffffULL;
+}
+
+static const char *fmt_key(void *arg, enum key_kind kind, __u64 key,
+			   char *buf, size_t len)
+{
+	static const char prefix[] = { [KEY_ICTX] = 'c', [KEY_IDEV] = 'd',
+				       [KEY_VDEV] = 'v', [KEY_OBJ] = 'o',
+				       [KEY_DEV] = 'p' };
+	struct live *l = arg;
+
+	if (l->opts->raw_pointers)
+		snprintf(buf, len, "0x%llx", (unsigned long long)key);
+	else
+		snprintf(buf, len, "%c%012llx", prefix[kind],
+			 (unsigned long long)token(l->run_key, key));
+	return buf;
+}
+
+static int get_stack(void *arg, __u64 stack, const char **frames, int max)
+{
+	struct live *l = arg;
+	__u64 ips[STACK_DEPTH] = {};
+	__u32 id = stack - 1;
+	int i, n = 0;
+
+	if (bpf_map__lookup_elem(l->tracer.skel->maps.stacks, &id, sizeof(id),
+				 ips, sizeof(ips), 0))
+		return 0;
+	/* The first frames are the BPF program and trampoline: skip them. */
+	for (i = 0; i < STACK_DEPTH && n < max && ips[i]; i++) {
+		frames[n] = ksyms_format(l->ksyms, ips[i], l->frames[n],
+					 sizeof(l->frames[n]));
+		if (frames[n] || n)
+			n += !!frames[n];
+	}
+	return n;
+}
+
+static void feed_losses(struct live *l)
+{
+	__u64 lost = 0;
+	int i;
+
+	for (i = 0; i < LOSS_KIND_MAX; i++)
+		lost += l->tracer.skel->bss->losses[i];
+	lost += tracer_recursion_misses(&l->tracer);
+	if (lost > l->lost_seen) {
+		struct trace_event ev = {
+			.type = EV_LOST, .ts = l->last_ts,
+			.count = lost - l->lost_seen,
+		};
+
+		l->lost_seen = lost;
+		model_feed(l->model, &ev);
+	}
+}
+
+static int on_event(void *arg, void *data, size_t size)
+{
+	const struct event *e = data;
+	struct live *l = arg;
+	struct trace_event ev = {
+		.type = e->type, .ts = e->ts, .ictx = e->ictx, .obj = e->obj,
+		.idev = e->idev, .dev = e->dev, .virt_id = e->virt_id,
+		.id = e->id, .ret = e->ret, .pid = e->pid, .has_pid = true,
+		.stack = e->stack_id >= 0 && e->type == EV_UNBIND ? e->stack_id + 1ULL : 0,
+	};
+
+	if (size < sizeof(*e))
+		return 0;
+	memcpy(ev.comm, e->comm, sizeof(ev.comm));
+	l->last_ts = e->ts;
+	model_feed(l->model, &ev);
+	return 0;
+}
+
+static pid_t start_command(char **cmd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "iommufd-trace: cannot run %s: %s\n", cmd[0], strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0)
+		fprintf(stderr, "iommufd-trace: fork: %s\n", strerror(errno));
+	return pid;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Polls until a signal, or until the command has exited and settled. */
+static int trace_loop(struct live *l, struct ring_buffer *rb, pid_t child,
+		      int *cmd_status)
+{
+	long long settle_end = 0;
+	int n, status;
+
+	for (;;) {
+		n = ring_buffer__poll(rb, 100);
+		if (n < 0 && n != -EINTR) {
+			fprintf(stderr, "iommufd-trace: ring buffer: %s\n", strerror(-n));
+			return -1;
+		}
+		feed_losses(l);
+		if (stop_signal) {
+			if (child > 0)
+				kill(child, stop_signal);
+			else
+				break;
+			stop_signal = 0;
+		}
+		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
+			*cmd_status = status;
+			child = 0;
+			/* Its contexts were released on exit: collect the events. */
+			settle_end = now_ms() + SETTLE_MS;
+		}
+		if (settle_end && n <= 0 && now_ms() >= settle_end)
+			break;
+	}
+	ring_buffer__consume(rb);
+	feed_losses(l);
+	return 0;
+}
+
+static void print_attached(const struct live *l)
+{
+	fprintf(stderr, "iommufd-trace: %d probes attached (%s)%s; iommufd %s; %s\n",
+		l->tracer.nr_links, probe_mode_name(l->tracer.mode),
+		l->tracer.missing_optional ? ", some optional ones missing" : "",
+		l->ki.iommufd_module ? "module" : "built in",
+		l->ki.vdev_has_idev ?
+		"vdevices are tied to their device (v6.17+ shape)" :
+		"vdevices hold only the struct device (v6.13-v6.16 shape: orphans possible)");
+}
+
+static int exit_status(const struct model_summary *sum)
+{
+	switch (sum->verdict) {
+	case VERDICT_CLEAN:
+		return 0;
+	case VERDICT_FINDINGS:
+		return 1;
+	default:
+		return 3;
+	}
+}
+
+static int run(struct live *l)
+{
+	const struct report_cbs cbs = { .fmt_key = fmt_key, .get_stack = get_stack };
+	struct model_summary sum;
+	struct ring_buffer *rb;
+	int status = -1, err;
+	pid_t child = 0;
+
+	err = tracer_attach(&l->tracer, &l->opts->probe, &l->ki, l->ksyms);
+	if (err)
+		return err == -1 ? 3 : 2;
+	print_attached(l);
+	l->report = report_new(l->opts->out, &l->opts->report, &cbs, l);
+	l->model = l->report ? model_new(&report_sink, l->report) : NULL;
+	rb = ring_buffer__new(bpf_map__fd(l->tracer.skel->maps.events), on_event, l, NULL);
+	if (!l->model || !rb) {
+		fprintf(stderr, "iommufd-trace: out of memory\n");
+		ring_buffer__free(rb);
+		return 2;
+	}
+	if (l->opts->cmd) {
+		child = start_command(l->opts->cmd);
+		if (child < 0) {
+			ring_buffer__free(rb);
+			return 2;
+		}
+	}
+	err = trace_loop(l, rb, child, &status);
+	ring_buffer__free(rb);
+	if (err)
+		return 2;
+	model_finish(l->model, false, &sum);
+	report_summary(l->report, &sum);
+	if (report_flush(l->report)) {
+		fprintf(stderr, "iommufd-trace: cannot write the report: %s\n", strerror(errno));
+		return 2;
+	}
+	if (l->opts->cmd && WIFEXITED(status))
+		fprintf(stderr, "iommufd-trace: %s exited with status %d\n",
+			l->opts->cmd[0], WEXITSTATUS(status));
+	else if (l->opts->cmd && WIFSIGNALED(status))
+		fprintf(stderr, "iommufd-trace: %s was killed by signal %d\n",
+			l->opts->cmd[0], WTERMSIG(status));
+	return exit_status(&sum);
+}
+
+int live_run(const struct live_opts *opts)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct live *l;
+	int ret;
+
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return 2;
+	l->opts = opts;
+	l->ksyms = ksyms_load();
+	if (!l->ksyms) {
+		fprintf(stderr, "iommufd-trace: cannot read /proc/kallsyms: %s\n", strerror(errno));
+		free(l);
+		return 2;
+	}
+	if (preflight(&l->ki, l->ksyms) < 0) {
+		ksyms_free(l->ksyms);
+		free(l);
+		return 2;
+	}
+	if (getrandom(&l->run_key, sizeof(l->run_key), 0) != sizeof(l->run_key))
+		l->run_key = (__u64)now_ms() * 0x9e3779b97f4a7c15ULL ^ getpid();
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = run(l);
+	model_free(l->model);
+	report_free(l->report);
+	if (l->tracer.skel)
+		tracer_detach(&l->tracer);
+	ksyms_free(l->ksyms);
+	kernel_info_free(&l->ki);
+	free(l);
+	return ret;
+}

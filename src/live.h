@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Live tracing: until a signal, or around one command (check mode). */
+#ifndef LIVE_H
+#define LIVE_H
+
+#include <stdio.h>
+
+#include "probes.h"
+#include "report.h"
+
+struct live_opts {
+	struct probe_opts probe;
+	struct report_opts report;
+	bool raw_pointers;
+	FILE *out;		/* the report */
+	char **cmd;		/* check mode: the command, NULL-terminated */
+};
+
+/* Returns the exit status: 0 clean, 1 findings, 2 error, 3 inconclusive. */
+int live_run(const struct live_opts *opts);
+
+#endif /* LIVE_H */

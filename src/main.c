@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iommufd-trace: trace iommufd device and vdevice lifetimes and report
+ * orphaned vdevices and leaked objects.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "live.h"
+#include "replay.h"
+
+#define DEFAULT_RINGBUF_BYTES (1 << 20)
+
+static const char usage[] =
+"usage: iommufd-trace [OPTIONS]                 trace until SIGINT/SIGTERM\n"
+"       iommufd-trace check [OPTIONS] -- CMD...  trace while CMD runs\n"
+"       iommufd-trace replay [--json] FILE|-     check a recorded --json trace\n"
+"\n"
+"Reports orphaned vdevices (alive after the unbind of their device) and\n"
+"devices or vdevices leaked past the close of their iommufd.\n"
+"\n"
+"  --json                JSON lines: events, findings, one summary record\n"
+"  --no-events           print findings and the summary only\n"
+"  -o, --output FILE     write the report to FILE, not stdout (check mode\n"
+"                        leaves stdout to CMD)\n"
+"  --probe-mode MODE     auto (fentry if the kernel can, else kprobe),\n"
+"                        kprobe or fentry (default auto)\n"
+"  --ringbuf-size BYTES  ring buffer size, a power of 2 >= 4096 (default 1 MiB)\n"
+"  --raw-pointers        print kernel pointers instead of per-run tokens\n"
+"  --verbose             show libbpf's messages\n"
+"\n"
+"Exit status: 0 clean, 1 findings, 2 usage or environment error,\n"
+"3 inconclusive (events lost or a mandatory probe missing).\n";
+
+enum { OPT_JSON = 256, OPT_NO_EVENTS, OPT_PROBE_MODE, OPT_RINGBUF, OPT_RAW, OPT_VERBOSE };
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "no-events", no_argument, NULL, OPT_NO_EVENTS },
+	{ "probe-mode", required_argument, NULL, OPT_PROBE_MODE },
+	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+	{ "raw-pointers", no_argument, NULL, OPT_RAW },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{}
+};
+
+static bool verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	return verbose ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static int bad_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "iommufd-trace: %s%s%s\n%s", what, arg ? ": " : "",
+		arg ? arg : "", usage);
+	return 2;
+}
+
+static int parse_ringbuf(const char *arg, size_t *bytes)
+{
+	char *end;
+	unsigned long long v = strtoull(arg, &end, 0);
+
+	if (*end || v < 4096 || v > (1ULL << 30) || (v & (v - 1)))
+		return -1;
+	*bytes = v;
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct live_opts *o,
+			 const char **output)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+ho:", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			*output = optarg;
+			break;
+		case OPT_JSON:
+			o->report.format = REPORT_JSON;
+			break;
+		case OPT_NO_EVENTS:
+			o->report.no_events = true;
+			break;
+		case OPT_PROBE_MODE:
+			if (!strcmp(optarg, "auto"))
+				o->probe.mode = PROBE_AUTO;
+			else if (!strcmp(optarg, "kprobe"))
+				o->probe.mode = PROBE_KPROBE;
+			else if (!strcmp(optarg, "fentry"))
+				o->probe.mode = PROBE_FENTRY;
+			else
+				return bad_usage("--probe-mode takes auto, kprobe or fentry", optarg);
+			break;
+		case OPT_RINGBUF:
+			if (parse_ringbuf(optarg, &o->probe.ringbuf_bytes))
+				return bad_usage("--ringbuf-size must be a power of 2 from 4096 to 1 GiB", optarg);
+			break;
+		case OPT_RAW:
+			o->raw_pointers = true;
+			break;
+		case OPT_VERBOSE:
+			verbose = o->probe.verbose = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(0);
+		default:
+			return bad_usage("bad option", NULL);
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct live_opts opts = { .probe.ringbuf_bytes = DEFAULT_RINGBUF_BYTES };
+	const char *output = NULL;
+	int ret;
+	const char *mode = argc > 1 ? argv[1] : "";
+	bool check = !strcmp(mode, "check"), replay = !strcmp(mode, "replay");
+
+	if (check || replay) {
+		argc--;
+		argv++;
+	}
+	if (parse_options(argc, argv, &opts, &output))
+		return 2;
+	libbpf_set_print(libbpf_print);
+	opts.out = output ? fopen(output, "we") : stdout;
+	if (!opts.out) {
+		fprintf(stderr, "iommufd-trace: %s: %s\n", output, strerror(errno));
+		return 2;
+	}
+	if (replay) {
+		/* Replay runs no command: its report can take stdout's place. */
+		if (output && !freopen(output, "w", stdout)) {
+			fprintf(stderr, "iommufd-trace: %s: %s\n", output, strerror(errno));
+			return 2;
+		}
+		if (optind != argc - 1)
+			return bad_usage("replay takes one FILE (or - for stdin)", NULL);
+		return replay_run(argv[optind], &opts.report);
+	}
+	if (check) {
+		if (optind >= argc)
+			return bad_usage("check needs a command: check [OPTIONS] -- CMD...", NULL);
+		opts.cmd = &argv[optind];
+	} else if (optind < argc) {
+		return bad_usage("unexpected argument", argv[optind]);
+	}
+	ret = live_run(&opts);
+	if (output && fclose(opts.out)) {
+		fprintf(stderr, "iommufd-trace: %s: %s\n", output, strerror(errno));
+		return 2;
+	}
+	return ret;
+}

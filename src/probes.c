@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "iommufd_trace.skel.h"
+#include "ksyms.h"
+#include "preflight.h"
+#include "probes.h"
+
+struct target {
+	const char *func;
+	bool mandatory;
+	/* entry and (optional) return programs, per mode */
+	struct bpf_program *fentry, *fexit, *kprobe, *kretprobe;
+};
+
+#define NR_TARGETS 6
+_Static_assert(2 * NR_TARGETS <= TRACER_MAX_LINKS, "links");
+
+static void fill_targets(struct iommufd_trace_bpf *s, struct target *t)
+{
+	const struct target targets[NR_TARGETS] = {
+		{ "iommufd_object_finalize", true, s->progs.fentry_finalize, NULL,
+		  s->progs.kprobe_finalize, NULL },
+		{ "iommufd_device_unbind", true, s->progs.fentry_unbind,
+		  s->progs.fexit_unbind, s->progs.kprobe_unbind,
+		  s->progs.kretprobe_unbind },
+		{ "iommufd_vdevice_destroy", true, s->progs.fentry_vdev_destroy,
+		  NULL, s->progs.kprobe_vdev_destroy, NULL },
+		{ "iommufd_object_remove", true, s->progs.fentry_remove,
+		  s->progs.fexit_remove, s->progs.kprobe_remove,
+		  s->progs.kretprobe_remove },
+		{ "iommufd_fops_release", true, s->progs.fentry_release,
+		  s->progs.fexit_release, s->progs.kprobe_release,
+		  s->progs.kretprobe_release },
+		/* Only tells aborted objects from ones created before tracing. */
+		{ "iommufd_object_abort_and_destroy", false, s->progs.fentry_abort,
+		  NULL, s->progs.kprobe_abort, NULL },
+	};
+
+	memcpy(t, targets, sizeof(targets));
+}
+
+const char *probe_mode_name(enum probe_mode mode)
+{
+	return mode == PROBE_FENTRY ? "fentry" : mode == PROBE_KPROBE ? "kprobe" : "auto";
+}
+
+static void set_autoload(struct bpf_program *entry, struct bpf_program *ret,
+			 bool on)
+{
+	bpf_program__set_autoload(entry, on);
+	if (ret)
+		bpf_program__set_autoload(ret, on);
+}
+
+/* Why @func cannot be probed in @mode, or NULL if it looks probeable. */
+static const char *unprobeable(const struct target *tg, enum probe_mode mode,
+			       const struct kernel_info *ki, const struct ksyms *ks)
+{
+	if (!ksyms_has(ks, tg->func))
+		return "not in /proc/kallsyms: absent from this kernel, or inlined";
+	if (mode == PROBE_FENTRY && !kernel_has_btf_func(ki, tg->func))
+		return "no BTF for it (static or inlined): fentry cannot attach";
+	if (mode == PROBE_KPROBE && !ki->kprobe_pmu)
+		return "this kernel has no kprobes (CONFIG_KPROBES, CONFIG_KPROBE_EVENTS)";
+	return NULL;
+}
+
+static int attach_prog(struct tracer *t, struct bpf_program *prog,
+		       const char *func)
+{
+	struct bpf_link *link;
+
+	if (!prog)
+		return 0;
+	link = bpf_program__attach(prog);
+	if (!link) {
+		int err = -errno;
+
+		fprintf(stderr, "iommufd-trace: %s: cannot attach %s: %s%s\n", func,
+			bpf_program__name(prog), strerror(-err),
+			err == -ENOENT || err == -EINVAL ? " (notrace or blacklisted?)" : "");
+		return err;
+	}
+	t->links[t->nr_links++] = link;
+	return 0;
+}
+
+static int try_mode(struct tracer *t, enum probe_mode mode,
+		    const struct probe_opts *opts, const struct kernel_info *ki,
+		    const struct ksyms *ks)
+{
+	struct target targets[NR_TARGETS];
+	bool fentry = mode == PROBE_FENTRY, skip[NR_TARGETS] = {};
+	const char *why;
+	int i, err;
+
+	t->skel = iommufd_trace_bpf__open();
+	if (!t->skel) {
+		fprintf(stderr, "iommufd-trace: cannot open the BPF object: %s\n", strerror(errno));
+		return -2;
+	}
+	t->mode = mode;
+	t->missing_optional = 0;
+	fill_targets(t->skel, targets);
+	for (i = 0; i < NR_TARGETS; i++) {
+		struct target *tg = &targets[i];
+
+		set_autoload(fentry ? tg->kprobe : tg->fentry,
+			     fentry ? tg->kretprobe : tg->fexit, false);
+		why = unprobeable(tg, mode, ki, ks);
+		if (!why)
+			continue;
+		fprintf(stderr, "iommufd-trace: %s %s (%s): %s\n",
+			tg->mandatory ? "cannot probe" : "skipping optional probe",
+			tg->func, probe_mode_name(mode), why);
+		if (tg->mandatory)
+			return -1;
+		skip[i] = true;
+		t->missing_optional++;
+		set_autoload(fentry ? tg->fentry : tg->kprobe,
+			     fentry ? tg->fexit : tg->kretprobe, false);
+	}
+	err = bpf_map__set_max_entries(t->skel->maps.events, opts->ringbuf_bytes);
+	if (!err)
+		err = iommufd_trace_bpf__load(t->skel);
+	if (err) {
+		fprintf(stderr, "iommufd-trace: cannot load the BPF programs (%s): %s%s\n",
+			probe_mode_name(mode), strerror(-err),
+			opts->verbose ? "" : " (--verbose shows libbpf's log)");
+		return -1;
+	}
+	for (i = 0; i < NR_TARGETS; i++) {
+		struct target *tg = &targets[i];
+
+		if (skip[i])
+			continue;
+		err = attach_prog(t, fentry ? tg->fentry : tg->kprobe, tg->func);
+		if (!err)
+			err = attach_prog(t, fentry ? tg->fexit : tg->kretprobe,
+					  tg->func);
+		if (err && tg->mandatory)
+			return -1;
+		if (err)
+			t->missing_optional++;
+	}
+	return 0;
+}
+
+int tracer_attach(struct tracer *t, const struct probe_opts *opts,
+		  const struct kernel_info *ki, const struct ksyms *ks)
+{
+	int err;
+
+	if (opts->mode != PROBE_AUTO) {
+		err = try_mode(t, opts->mode, opts, ki, ks);
+		if (err)
+			tracer_detach(t);
+		return err;
+	}
+	err = try_mode(t, PROBE_FENTRY, opts, ki, ks);
+	if (err != -1)
+		return err;
+	tracer_detach(t);
+	fprintf(stderr, "iommufd-trace: fentry/fexit unusable here, falling back to kprobes\n");
+	err = try_mode(t, PROBE_KPROBE, opts, ki, ks);
+	if (err)
+		tracer_detach(t);
+	return err;
+}
+
+void tracer_detach(struct tracer *t)
+{
+	while (t->nr_links)
+		bpf_link__destroy(t->links[--t->nr_links]);
+	iommufd_trace_bpf__destroy(t->skel);
+	t->skel = NULL;
+}
+
+unsigned long long tracer_recursion_misses(const struct tracer *t)
+{
+	unsigned long long misses = 0;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(prog) < 0 ||
+		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			continue;
+		misses += info.recursion_misses;
+	}
+	return misses;
+}

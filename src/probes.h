@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Choosing, loading and attaching the BPF programs. */
+#ifndef PROBES_H
+#define PROBES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct bpf_link;
+struct iommufd_trace_bpf;
+struct kernel_info;
+struct ksyms;
+
+enum probe_mode {
+	PROBE_AUTO,
+	PROBE_KPROBE,
+	PROBE_FENTRY,
+};
+
+struct probe_opts {
+	enum probe_mode mode;
+	size_t ringbuf_bytes;
+	bool verbose;
+};
+
+#define TRACER_MAX_LINKS 16
+
+struct tracer {
+	struct iommufd_trace_bpf *skel;
+	enum probe_mode mode;		/* the one in use: kprobe or fentry */
+	int missing_optional;
+	struct bpf_link *links[TRACER_MAX_LINKS];
+	int nr_links;
+};
+
+/*
+ * Opens, loads and attaches the programs; names every target that cannot
+ * be attached, and why. Returns 0, or -1 when a mandatory target is
+ * missing (exit status 3) or -2 on another error (exit status 2).
+ */
+int tracer_attach(struct tracer *t, const struct probe_opts *opts,
+		  const struct kernel_info *ki, const struct ksyms *ks);
+void tracer_detach(struct tracer *t);
+/* Events the kernel dropped before they reached the ring buffer. */
+unsigned long long tracer_recursion_misses(const struct tracer *t);
+const char *probe_mode_name(enum probe_mode mode);
+
+#endif /* PROBES_H */
