@@ -6,6 +6,9 @@
 
 #include "ksyms.h"
 
+/* No kernel function is this long. */
+#define KSYM_MAX_REACH (1ULL << 20)
+
 struct ksym {
 	unsigned long long addr;
 	char *name;
@@ -104,10 +107,13 @@ const char *ksyms_format(const struct ksyms *ks, unsigned long long addr,
 		snprintf(buf, len, "0x%llx", addr);
 		return buf;
 	}
-	/* Past the last symbol (BPF trampolines, JIT images): no name. */
-	if (lo == ks->nr)
-		return NULL;
 	sym = &ks->syms[lo - 1];
+	/*
+	 * BPF trampolines and JIT images are not in kallsyms: an address past
+	 * the last symbol, or far past the one below it, has no name.
+	 */
+	if (lo == ks->nr || addr - sym->addr >= KSYM_MAX_REACH)
+		return NULL;
 	next = &ks->syms[lo];
 	snprintf(buf, len, "%s+0x%llx/0x%llx", sym->name, addr - sym->addr,
 		 next->addr - sym->addr);

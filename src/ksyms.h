@@ -13,7 +13,7 @@ struct ksyms *ksyms_load(void);
 void ksyms_free(struct ksyms *ks);
 /*
  * "func+0x12/0x40" into @buf; the address in hex when symbols are hidden
- * (kptr_restrict); NULL when it lies past all symbols (BPF machinery).
+ * (kptr_restrict); NULL when no symbol covers it (BPF trampolines, JIT images).
  */
 const char *ksyms_format(const struct ksyms *ks, unsigned long long addr,
 			 char *buf, size_t len);

@@ -78,12 +78,11 @@ static int get_stack(void *arg, __u64 stack, const char **frames, int max)
 	if (bpf_map__lookup_elem(l->tracer.skel->maps.stacks, &id, sizeof(id),
 				 ips, sizeof(ips), 0))
 		return 0;
-	/* The first frames are the BPF program and trampoline: skip them. */
+	/* Frames of BPF programs and trampolines have no name: left out. */
 	for (i = 0; i < STACK_DEPTH && n < max && ips[i]; i++) {
 		frames[n] = ksyms_format(l->ksyms, ips[i], l->frames[n],
 					 sizeof(l->frames[n]));
-		if (frames[n] || n)
-			n += !!frames[n];
+		n += frames[n] != NULL;
 	}
 	return n;
 }
