@@ -206,20 +206,17 @@ static __always_inline void on_vdev_destroy(struct iommufd_object *obj)
 static __always_inline void on_remove(struct iommufd_ctx *ictx,
 				      struct iommufd_object *obj, u32 id)
 {
-	u32 tid = (u32)bpf_get_current_pid_tgid(), zero = 0, next;
+	u32 tid = (u32)bpf_get_current_pid_tgid();
 	u32 *depth = bpf_map_lookup_elem(&remove_depth, &tid);
 	u32 d = depth ? *depth : 0;
 
 	if (d < REMOVE_DEPTH_MAX)
 		stash_put(SLOT_REMOVE + d, (u64)ictx, (u64)obj, id);
-	next = d + 1;
-	if (!depth && bpf_map_update_elem(&remove_depth, &tid, &zero, BPF_ANY)) {
-		count_loss(LOSS_STASH);
-		return;
-	}
-	depth = bpf_map_lookup_elem(&remove_depth, &tid);
+	d++;
 	if (depth)
-		*depth = next;
+		*depth = d;
+	else if (bpf_map_update_elem(&remove_depth, &tid, &d, BPF_ANY))
+		count_loss(LOSS_STASH);
 }
 
 static __always_inline void on_remove_return(long ret)
