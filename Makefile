@@ -21,7 +21,7 @@ TOOL_OBJS := $(addprefix $(OUTPUT)/,$(TOOL_SRCS:.c=.o))
 TOOL := $(OUTPUT)/iommufd-trace
 SKEL := $(OUTPUT)/iommufd_trace.skel.h
 
-.PHONY: all test unit replay-test e2e demo clean
+.PHONY: all deps test unit replay-test e2e demo clean
 all: $(TOOL) $(OUTPUT)/guest/iommufd-trace
 
 $(OUTPUT)/iommufd_trace.bpf.o: bpf/iommufd_trace.bpf.c bpf/vmlinux.h src/iommufd_trace.h
@@ -50,13 +50,19 @@ include tests/unit/unit.mk
 replay-test: $(TOOL)
 	tests/replay/run.sh $(TOOL)
 
+# Installs missing Debian packages when run as root, else says which.
+deps:
+	tests/install-deps.sh
+
 e2e: all
 	tests/e2e/run.sh
 
-test: all
+test: deps
+	$(MAKE) all
 	tests/run-all.sh
 
-demo: all
+demo: deps
+	$(MAKE) all
 	tests/e2e/demo.sh
 
 clean:

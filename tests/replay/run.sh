@@ -7,6 +7,12 @@ DIR=$(dirname "$0")
 TMP=$(mktemp -d) || exit 2
 trap 'rm -rf "$TMP"' EXIT
 failed=0
+passed=0
+
+pass() {
+	echo "ok $*"
+	passed=$((passed + 1))
+}
 
 fail() {
 	echo "FAIL $*"
@@ -50,7 +56,7 @@ PY
 	grep -v '^{"summary"' "$TMP/again" >"$TMP/b"
 	[ "$rc" -eq "$want" ] && cmp -s "$TMP/a" "$TMP/b" ||
 		fail "$trace: replay of the --json output differs"
-	echo "ok $name"
+	pass "$name"
 }
 
 check clean.jsonl 0 verdict=clean events=7 live=0
@@ -80,7 +86,7 @@ malformed() {
 	rc=$?
 	[ "$rc" -eq 2 ] || fail "$1: exit status $rc, want 2"
 	printf '%s\n' "$DIR/$2" | cmp -s - "$TMP/err" || { fail "$1: stderr"; cat "$TMP/err"; }
-	[ "$failed" -eq "$before" ] && echo "ok $1"
+	[ "$failed" -eq "$before" ] && pass "$1"
 }
 malformed malformed.jsonl 'malformed.jsonl:3: event "unbind" needs "idev"'
 malformed invalid_json.jsonl "invalid_json.jsonl:2: invalid JSON: '}' expected near end of file"
@@ -89,5 +95,5 @@ malformed invalid_json.jsonl "invalid_json.jsonl:2: invalid JSON: '}' expected n
 rc=$?
 [ "$rc" -eq 2 ] || fail "missing file: exit status $rc, want 2"
 
-[ "$failed" -eq 0 ] && echo "replay tests passed" || echo "$failed replay checks failed"
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
