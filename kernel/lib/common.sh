@@ -25,9 +25,14 @@ check_variant() {
 	esac
 }
 
-# Patches of a variant, in the order they apply.
+# Patches of a variant, in the order they apply: fixes to the test
+# harness that every variant needs (common/), then the variant's own.
 variant_patches() {
-	find "$KERNEL_DIR/patches/$1" -maxdepth 1 -name '*.patch' | LC_ALL=C sort
+	local dir
+	for dir in common "$1"; do
+		find "$KERNEL_DIR/patches/$dir" -maxdepth 1 -name '*.patch' |
+			LC_ALL=C sort
+	done
 }
 
 # Everything a variant's build depends on; a change to any of it rebuilds.
