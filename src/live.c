@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,17 +127,37 @@ static int on_event(void *arg, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * Starts CMD; the tracer is attached already. An exec failure comes back
+ * through a close-on-exec pipe: it is an error, not a clean run.
+ */
 static pid_t start_command(char **cmd)
 {
-	pid_t pid = fork();
+	int fds[2], err = 0;
+	pid_t pid;
 
+	if (pipe2(fds, O_CLOEXEC)) {
+		fprintf(stderr, "iommufd-trace: pipe: %s\n", strerror(errno));
+		return -1;
+	}
+	pid = fork();
 	if (pid == 0) {
+		close(fds[0]);
 		execvp(cmd[0], cmd);
-		fprintf(stderr, "iommufd-trace: cannot run %s: %s\n", cmd[0], strerror(errno));
+		err = errno;
+		if (write(fds[1], &err, sizeof(err)) != sizeof(err))
+			_exit(126);
 		_exit(127);
 	}
+	close(fds[1]);
 	if (pid < 0)
 		fprintf(stderr, "iommufd-trace: fork: %s\n", strerror(errno));
+	else if (read(fds[0], &err, sizeof(err)) == sizeof(err)) {
+		fprintf(stderr, "iommufd-trace: cannot run %s: %s\n", cmd[0], strerror(err));
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(fds[0]);
 	return pid;
 }
 
