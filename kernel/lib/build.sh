@@ -63,8 +63,16 @@ build_variant() {
 		echo "$out"
 		return
 	fi
-	log "building $variant kernel (cache key ${out##*-})"
+	# One build at a time: the work tree is shared. (Called in $(...),
+	# so the lock goes with this subshell.)
 	mkdir -p "$CACHE_DIR/kernels"
+	exec 9> "$CACHE_DIR/build.lock"
+	flock 9
+	if [ -f "$out/bzImage" ]; then
+		echo "$out"
+		return
+	fi
+	log "building $variant kernel (cache key ${out##*-})"
 	sync_tree_patches "$variant"
 	configure_tree
 	"${KMAKE[@]}" bzImage > "$CACHE_DIR/tree/build.log" 2>&1 || {
