@@ -163,7 +163,8 @@ def main():
             runs.update(parse(f.read()))
     j = Judge()
     names = ["iommufd_bare", "fail_nth_bare", "iommufd_traced",
-             "fail_nth_traced", "tomb_fentry", "tomb_kprobe", "lossy", "no_btf"]
+             "fail_nth_traced", "tomb_fentry", "tomb_kprobe", "lossy", "no_cmd",
+             "no_btf"]
     missing = [n for n in names if n not in runs or not runs[n]["ended"]]
     if j.check(f"{variant}: every run of the plan finished", not missing,
                f"missing {missing}"):
@@ -179,6 +180,11 @@ def main():
                 runs["lossy"]["status"] == 3 and s and s["lost"] > 0
                 and s["verdict"] == "inconclusive",
                 f"status {runs['lossy']['status']}, {s}")
+        j.check(f"{variant}: a command that cannot run: exit 2 and says so",
+                runs["no_cmd"]["status"] == 2
+                and any("cannot run /nonexistent/command" in l
+                        for l in runs["no_cmd"]["lines"]),
+                str(runs["no_cmd"]))
         j.check(f"{variant}: no BTF: exit 2 and says so",
                 runs["no_btf"]["status"] == 2
                 and any("no BTF" in l for l in runs["no_btf"]["lines"]),

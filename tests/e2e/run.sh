@@ -1,6 +1,7 @@
 #!/bin/sh
-# End-to-end tests: boots each kernel variant in QEMU, runs guest-plan.sh
-# there (selftests bare and under iommufd-trace) and judges the output.
+# End-to-end tests: boots each kernel variant in QEMU, three times (see
+# guest-plan.sh), runs the selftests there bare and under iommufd-trace,
+# and judges the output.
 # Usage: tests/e2e/run.sh [VARIANT...]; the last line sums up all variants.
 cd "$(dirname "$0")/../.." || exit 2
 [ $# -gt 0 ] || set -- upstream unfixed patched
@@ -11,7 +12,7 @@ failed=0
 for v in "$@"; do
 	echo "== $v"
 	logs=
-	for mode in fentry kprobe; do
+	for mode in fentry kprobe-fail-nth kprobe-tombstone; do
 		log="$out/$v-$mode.log"
 		logs="$logs $log"
 		kernel/vm run "$v" --add tests/e2e/guest-check.sh \
