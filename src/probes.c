@@ -57,6 +57,39 @@ static void set_autoload(struct bpf_program *entry, struct bpf_program *ret,
 		bpf_program__set_autoload(ret, on);
 }
 
+/*
+ * Does a line of the tracefs/debugfs file @name start with @func as a
+ * whole word? -1 when no copy of the file can be read.
+ */
+static int listed_in(const char *name, const char *func)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing",
+					    "/sys/kernel/debug/tracing",
+					    "/sys/kernel/debug" };
+	size_t len = strlen(func);
+	char path[128], line[256];
+	int found = -1;
+	unsigned int i;
+	FILE *f = NULL;
+
+	for (i = 0; !f && i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+		f = fopen(path, "re");
+	}
+	if (!f)
+		return -1;
+	found = 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		/* "func [module]", or "0x... 0x... func" in the kprobe blacklist */
+		char *word = strstr(line, func);
+
+		found = word && (word == line || word[-1] == ' ') &&
+			strchr(" \t\n", word[len]);
+	}
+	fclose(f);
+	return found;
+}
+
 /* Why @func cannot be probed in @mode, or NULL if it looks probeable. */
 static const char *unprobeable(const struct target *tg, enum probe_mode mode,
 			       const struct kernel_info *ki, const struct ksyms *ks)
@@ -65,8 +98,13 @@ static const char *unprobeable(const struct target *tg, enum probe_mode mode,
 		return "not in /proc/kallsyms: absent from this kernel, or inlined";
 	if (mode == PROBE_FENTRY && !kernel_has_btf_func(ki, tg->func))
 		return "no BTF for it (static or inlined): fentry cannot attach";
+	if (mode == PROBE_FENTRY &&
+	    listed_in("available_filter_functions", tg->func) == 0)
+		return "notrace (not in available_filter_functions): fentry cannot attach";
 	if (mode == PROBE_KPROBE && !ki->kprobe_pmu)
 		return "this kernel has no kprobes (CONFIG_KPROBES, CONFIG_KPROBE_EVENTS)";
+	if (mode == PROBE_KPROBE && listed_in("kprobes/blacklist", tg->func) == 1)
+		return "on the kprobe blacklist";
 	return NULL;
 }
 
@@ -81,9 +119,8 @@ static int attach_prog(struct tracer *t, struct bpf_program *prog,
 	if (!link) {
 		int err = -errno;
 
-		fprintf(stderr, "iommufd-trace: %s: cannot attach %s: %s%s\n", func,
-			bpf_program__name(prog), strerror(-err),
-			err == -ENOENT || err == -EINVAL ? " (notrace or blacklisted?)" : "");
+		fprintf(stderr, "iommufd-trace: %s: cannot attach %s: %s\n", func,
+			bpf_program__name(prog), strerror(-err));
 		return err;
 	}
 	t->links[t->nr_links++] = link;
