@@ -10,7 +10,7 @@
 #include <jansson.h>
 
 #include "intern.h"
-#include "line_scan.h"
+#include "replay_fields.h"
 #include "replay.h"
 
 struct replay {
@@ -49,7 +49,7 @@ static int fail(struct replay *rp, const char *fmt, ...)
 	return -1;
 }
 
-/* The fields of a line jansson parsed, as line_scan() would give them. */
+/* The fields of a line jansson parsed. */
 static int json_fields(struct replay *rp, json_t *o)
 {
 	struct line_fields *lf = &rp->lf;
@@ -299,15 +299,11 @@ static bool blank(const char *s, size_t len)
 	return true;
 }
 
-/* Fields of the line: line_scan() when it can, else jansson. */
 static int parse_line(struct replay *rp, const char *line, size_t len,
 		      json_t **o)
 {
 	json_error_t jerr;
 
-	*o = NULL;
-	if (!line_scan(line, len, &rp->lf))
-		return 0;
 	*o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!*o)
 		return fail(rp, "invalid JSON: %s", jerr.text);

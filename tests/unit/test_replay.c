@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "line_scan.h"
 #include "replay.h"
 #include "test.h"
 
@@ -219,69 +218,6 @@ static void exit_status(void)
 	result_free(&res);
 }
 
-/* What line_scan() leaves to jansson, and what it takes. */
-static void scan_fast_path(void)
-{
-	static const char *const declined[] = {
-		"{\"ev\":\"b\\u0069nd\"}",	/* escape */
-		"{\"ev\":\"caf\xc3\xa9\"}",	/* non-ASCII */
-		"{\"ts\":01}",
-		"{\"ts\":1234567890123456789}",	/* 19 digits */
-		"{\"ts\":1.5}",
-		"{\"ts\":1e3}",
-		"{\"ts\":1,\"ts\":2}",
-		"{\"ts\":1,\"zz\":2}",		/* unknown key */
-		"{\"ts\":1} x",
-		"{\"ts\":{}}",
-		"{\"ts\":true}",
-		"{\"ts\":-}",
-		"{\"id\":[\"a\"]}",		/* only "stack" may be an array */
-		"{\"stack\":[\"a\",]}",
-		"{\"ts\":1",
-		"[]",
-	};
-	struct line_fields lf = { 0 };
-	const char *ok = " { \"ev\" : \"bind\" , \"ts\":-0,\"id\":123456789012345678,"
-			 "\"stack\":[ \"a\" ,\"b\"]}\r\n";
-	size_t i;
-
-	for (i = 0; i < sizeof(declined) / sizeof(declined[0]); i++) {
-		CHECK(line_scan(declined[i], strlen(declined[i]), &lf) == -1);
-		if (line_scan(declined[i], strlen(declined[i]), &lf) != -1)
-			printf("#   accepted %s\n", declined[i]);
-	}
-	CHECK(line_scan(ok, strlen(ok), &lf) == 0);
-	CHECK(lf.f[FLD_EV].kind == FK_STR && lf.f[FLD_EV].len == 4);
-	CHECK(!memcmp(lf.f[FLD_EV].s, "bind", 4));
-	CHECK(lf.f[FLD_TS].kind == FK_INT && lf.f[FLD_TS].i == 0);
-	CHECK(lf.f[FLD_ID].i == 123456789012345678LL);
-	CHECK(lf.f[FLD_STACK].kind == FK_FRAMES && lf.f[FLD_STACK].len == 4);
-	CHECK(!memcmp(lf.f[FLD_STACK].s, "a\0b", 4));
-	CHECK(lf.f[FLD_ICTX].kind == FK_ABSENT);
-	CHECK(line_scan("{}", 2, &lf) == 0 && lf.f[FLD_EV].kind == FK_ABSENT);
-	free(lf.frames);
-}
-
-/* A trace parsed by jansson (an unknown key on every line) gives the same output. */
-static void jansson_path_agrees(void)
-{
-	char slow[sizeof(orphan_trace) * 2], *d = slow;
-	const char *s;
-	struct result a, b;
-
-	for (s = orphan_trace; *s; s++) {
-		if (*s == '}' && s[1] == '\n')
-			d += sprintf(d, ",\"zz\":[null]");
-		*d++ = *s;
-	}
-	*d = '\0';
-	a = replay(orphan_trace, REPORT_JSON);
-	b = replay(slow, REPORT_JSON);
-	CHECK(a.status == REPLAY_FINDINGS && b.status == a.status);
-	CHECK(!strcmp(a.out, b.out));
-	result_free(&a);
-	result_free(&b);
-}
 
 int main(void)
 {
@@ -293,7 +229,5 @@ int main(void)
 	RUN(round_trip);
 	RUN(escaping);
 	RUN(exit_status);
-	RUN(scan_fast_path);
-	RUN(jansson_path_agrees);
 	return TEST_STATUS();
 }

@@ -18,7 +18,7 @@ $(UNIT_OUT)/test_intern: tests/unit/test_intern.c src/intern.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
-$(UNIT_OUT)/test_replay: tests/unit/test_replay.c src/replay.c src/line_scan.c src/report.c \
+$(UNIT_OUT)/test_replay: tests/unit/test_replay.c src/replay.c src/replay_fields.c src/report.c \
 			 src/model.c src/intern.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -ljansson

@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The fields of one replay line that the replay knows, whatever parsed the
- * line.  line_scan() is the fast path for plain lines (such as our own
- * --json output); for anything else it declines and the caller parses the
- * line with jansson, which also gives the error messages.  Both must fill
- * the fields the same way for the lines line_scan() accepts.
+ * The fields of one replay line that the replay knows, taken from the
+ * object jansson parsed, so that the checks of each event read a table
+ * rather than walk JSON.
  */
-#ifndef LINE_SCAN_H
-#define LINE_SCAN_H
+#ifndef REPLAY_FIELDS_H
+#define REPLAY_FIELDS_H
 
 #include <stddef.h>
 
@@ -59,7 +57,4 @@ const char *field_name(enum field_id id);
 void fields_clear(struct line_fields *lf);
 /* Appends a frame to lf->frames; -ENOMEM. */
 int frames_add(struct line_fields *lf, const char *s, size_t len);
-/* Returns 0 with @lf filled, or -1 if the line must go to jansson. */
-int line_scan(const char *line, size_t len, struct line_fields *lf);
-
-#endif /* LINE_SCAN_H */
+#endif /* REPLAY_FIELDS_H */
