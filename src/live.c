@@ -32,6 +32,8 @@ struct live {
 	struct report *report;
 	__u64 run_key;		/* per-run secret for pointer tokens */
 	__u64 lost_seen;	/* losses already fed to the model */
+	__u64 misses;		/* recursion misses, as last read */
+	long long misses_read_ms;
 	__u64 last_ts;
 	char frames[STACK_DEPTH][128];
 };
@@ -89,14 +91,31 @@ static int get_stack(void *arg, __u64 stack, const char **frames, int max)
 	return n;
 }
 
-static void feed_losses(struct live *l)
+static long long now_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The BPF loss counters are mapped memory; recursion misses cost a syscall
+ * per program, so they are read at most once a second (and at the end).
+ */
+static void feed_losses(struct live *l, bool final)
+{
+	long long now = now_ms();
 	__u64 lost = 0;
 	int i;
 
+	if (final || now - l->misses_read_ms >= 1000) {
+		l->misses = tracer_recursion_misses(&l->tracer);
+		l->misses_read_ms = now;
+	}
 	for (i = 0; i < LOSS_KIND_MAX; i++)
 		lost += l->tracer.skel->bss->losses[i];
-	lost += tracer_recursion_misses(&l->tracer);
+	lost += l->misses;
 	if (lost > l->lost_seen) {
 		struct trace_event ev = {
 			.type = EV_LOST, .ts = l->last_ts,
@@ -161,14 +180,6 @@ static pid_t start_command(char **cmd)
 	return pid;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Polls until a signal, or until the command has exited and settled. */
 static int trace_loop(struct live *l, struct ring_buffer *rb, pid_t child,
 		      int *cmd_status)
@@ -182,7 +193,7 @@ static int trace_loop(struct live *l, struct ring_buffer *rb, pid_t child,
 			fprintf(stderr, "iommufd-trace: ring buffer: %s\n", strerror(-n));
 			return -1;
 		}
-		feed_losses(l);
+		feed_losses(l, false);
 		if (stop_signal) {
 			if (child > 0)
 				kill(child, stop_signal);
@@ -200,7 +211,7 @@ static int trace_loop(struct live *l, struct ring_buffer *rb, pid_t child,
 			break;
 	}
 	ring_buffer__consume(rb);
-	feed_losses(l);
+	feed_losses(l, true);
 	return 0;
 }
 
