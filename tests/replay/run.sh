@@ -66,18 +66,22 @@ check orphan.jsonl 1 verdict=findings orphans=1 leaks=0
 check leak.jsonl 1 verdict=findings orphans=0 leaks=2
 check lost.jsonl 3 verdict=inconclusive lost=5
 
-out=$("$BIN" replay --json "$DIR/orphan.jsonl")
-for want in \
+# has_lines TRACE LINE...: the --json replay of TRACE prints each LINE exactly
+has_lines() {
+	trace=$1
+	shift
+	out=$("$BIN" replay --json "$DIR/$trace")
+	for want in "$@"; do
+		printf '%s\n' "$out" | grep -qxF "$want" || fail "$trace: missing $want"
+	done
+}
+
+has_lines orphan.jsonl \
 	'{"finding":"orphaned_vdevice","ts":4000,"ictx":"c1","vdev":"v1","vdev_id":3,"virt_id":153,"idev":"d1","idev_id":1,"pid":42,"comm":"iommufd","stack":["iommufd_device_unbind+0x0/0x30","iommufd_selftest_destroy+0x1c/0x40"]}' \
-	'{"ev":"vdev_destroy","ts":1500004000,"ictx":"c1","vdev":"v1","orphaned_ns":1500000000}'; do
-	printf '%s\n' "$out" | grep -qxF "$want" || fail "orphan.jsonl: missing $want"
-done
-out=$("$BIN" replay --json "$DIR/leak.jsonl")
-for want in \
+	'{"ev":"vdev_destroy","ts":1500004000,"ictx":"c1","vdev":"v1","orphaned_ns":1500000000}'
+has_lines leak.jsonl \
 	'{"finding":"leaked_object","ts":9000,"ictx":"c1","type":"device","id":1,"obj":"d1"}' \
-	'{"finding":"leaked_object","ts":9000,"ictx":"c1","type":"vdevice","id":3,"obj":"v1","virt_id":153}'; do
-	printf '%s\n' "$out" | grep -qxF "$want" || fail "leak.jsonl: missing $want"
-done
+	'{"finding":"leaked_object","ts":9000,"ictx":"c1","type":"vdevice","id":3,"obj":"v1","virt_id":153}'
 
 # malformed TRACE MESSAGE: exit status 2 and exactly MESSAGE on stderr.
 malformed() {
