@@ -393,25 +393,39 @@ static int on_unbind(struct model *m, const struct trace_event *ev)
 	return 0;
 }
 
+/*
+ * The end of object @o, which must be of @kind: returns it, or NULL when
+ * there is nothing to end. An unknown object predates tracing; a ghost is
+ * forgotten, and was expected only if it carries @ghost_flag.
+ */
+static struct obj *ending(struct model *m, struct obj *o, int kind,
+			  int ghost_flag)
+{
+	if (!o) {
+		m->s.untracked++;
+		return NULL;
+	}
+	if (o->kind == K_GHOST) {
+		if (!(o->flags & ghost_flag))
+			m->s.unexpected++;
+		drop_obj(m, o);
+		return NULL;
+	}
+	if (o->kind != kind) {
+		m->s.unexpected++;
+		return NULL;
+	}
+	return o;
+}
+
 static int on_unbind_done(struct model *m, const struct trace_event *ev)
 {
 	struct obj *d = otab_get(&m->objs, ev->ictx, ev->obj), *v;
 
 	emit(m, ev, NULL);
-	if (!d) {
-		m->s.untracked++;
+	d = ending(m, d, K_IDEV, O_UNTRACKED);
+	if (!d)
 		return 0;
-	}
-	if (d->kind == K_GHOST) {
-		if (!(d->flags & O_UNTRACKED))
-			m->s.unexpected++;
-		drop_obj(m, d);
-		return 0;
-	}
-	if (d->kind != K_IDEV) {
-		m->s.unexpected++;
-		return 0;
-	}
 	if (!(d->flags & O_UNBINDING))
 		m->s.unexpected++;
 	while ((v = d->d.vdevs)) {
@@ -451,21 +465,9 @@ static int on_vdev_destroy(struct model *m, const struct trace_event *ev)
 			note.orphaned_ns = ev->ts - v->v.orphan_ts;
 	}
 	emit(m, ev, &note);
-	if (!v) {
-		m->s.untracked++;
-		return 0;
-	}
-	if (v->kind == K_GHOST) {
-		if (!(v->flags & O_ABORTED))
-			m->s.unexpected++;
+	v = ending(m, v, K_VDEV, O_ABORTED);
+	if (v)
 		drop_obj(m, v);
-		return 0;
-	}
-	if (v->kind != K_VDEV) {
-		m->s.unexpected++;
-		return 0;
-	}
-	drop_obj(m, v);
 	return 0;
 }
 
