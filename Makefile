@@ -46,6 +46,7 @@ $(OUTPUT)/guest/iommufd-trace: $(TOOL)
 	cp $< $@
 
 include tests/unit/unit.mk
+include tests/bench/host/host.mk
 
 replay-test: $(TOOL)
 	tests/replay/run.sh $(TOOL)

@@ -3,7 +3,7 @@
 # --check: only say what is missing (exit 1 if anything is).
 PACKAGES="make gcc libc6-dev clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
 libjansson-dev dwarves flex bison bc cpio xz-utils libssl-dev libcap-dev
-busybox-static qemu-system-x86 python3 file util-linux"
+busybox-static qemu-system-x86 python3 file util-linux time"
 
 missing=
 for p in $PACKAGES; do
