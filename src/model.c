@@ -24,8 +24,8 @@ struct obj {
 	__u64 ictx;		/* 0 for a K_CTX */
 	__u64 key;		/* kernel pointer or interned string */
 	__u64 dev;
-	struct obj *ctx;	/* owning context */
 	struct obj *prev, *next; /* context list; a context is its own head */
+	__u32 idx;		/* in the pool, for the tables */
 	__u32 id;
 	__u8 kind;
 	__u8 flags;
@@ -49,20 +49,28 @@ struct obj {
 
 /*
  * Open addressing, linear probing, load <= 1/2, backward-shift deletion.
- * Slots hold object pointers only; the key is read from the object.
+ * A slot holds the upper half of the key's hash and the object's index + 1
+ * (0 is empty): with millions of objects every read of one is a cache
+ * miss, so a lookup reads only objects whose hash matches, and neither
+ * growth nor deletion reads any.  The home slot is in the hash bits, so
+ * a table has at most 2^32 slots.
  */
 struct otab {
-	struct obj **slot;
+	__u64 *slot;
 	size_t mask;
 	size_t n;
 	bool by_dev;		/* keyed by (ictx, dev) instead of (ictx, key) */
 };
 
-#define POOL_CHUNK	1024
+/* Objects in chunks that never move, named by index. */
+#define CHUNK_SHIFT	10
+#define POOL_CHUNK	(1U << CHUNK_SHIFT)
+#define MAX_CHUNKS	((1U << (32 - CHUNK_SHIFT)) - 1)	/* index + 1 fits */
 
-struct chunk {
-	struct chunk *next;
-	struct obj objs[POOL_CHUNK];
+struct pool {
+	struct obj **chunk;
+	__u32 nchunks, cap;
+	struct obj *free;	/* linked by ->next */
 };
 
 struct model {
@@ -71,8 +79,7 @@ struct model {
 	struct otab objs;	/* every object but contexts */
 	struct otab devs;	/* idevs with a dev, for pairing on old kernels */
 	struct otab ctxs;
-	struct chunk *chunks;
-	struct obj *free;
+	struct pool pool;
 	bool nomem;		/* an allocation failed: state is incomplete */
 	struct model_summary s;
 };
@@ -92,9 +99,19 @@ static inline __u64 okey(const struct otab *t, const struct obj *o)
 	return t->by_dev ? o->dev : o->key;
 }
 
-static inline size_t ohome(const struct otab *t, const struct obj *o)
+static inline struct obj *obj_at(const struct pool *p, __u32 idx)
 {
-	return hash2(o->ictx, okey(t, o)) & t->mask;
+	return &p->chunk[idx >> CHUNK_SHIFT][idx & (POOL_CHUNK - 1)];
+}
+
+static inline __u64 oslot(const struct otab *t, const struct obj *o)
+{
+	return hash2(o->ictx, okey(t, o)) >> 32 << 32 | (o->idx + 1ULL);
+}
+
+static inline size_t shome(const struct otab *t, __u64 s)
+{
+	return (s >> 32) & t->mask;
 }
 
 static int otab_init(struct otab *t, bool by_dev)
@@ -106,35 +123,42 @@ static int otab_init(struct otab *t, bool by_dev)
 	return t->slot ? 0 : -ENOMEM;
 }
 
-static struct obj *otab_get(const struct otab *t, __u64 ictx, __u64 k)
+static struct obj *otab_get(const struct otab *t, const struct pool *p,
+			    __u64 ictx, __u64 k)
 {
-	size_t i = hash2(ictx, k) & t->mask;
+	__u64 tag = hash2(ictx, k) >> 32, s;
+	size_t i = tag & t->mask;
 	struct obj *o;
 
-	while ((o = t->slot[i])) {
-		if (o->ictx == ictx && okey(t, o) == k)
-			return o;
+	while ((s = t->slot[i])) {
+		if (s >> 32 == tag) {
+			o = obj_at(p, (__u32)s - 1);
+			if (o->ictx == ictx && okey(t, o) == k)
+				return o;
+		}
 		i = (i + 1) & t->mask;
 	}
 	return NULL;
 }
 
-static void otab_put(struct otab *t, struct obj *o)
+static void otab_put(struct otab *t, __u64 s)
 {
-	size_t i = ohome(t, o);
+	size_t i = shome(t, s);
 
 	while (t->slot[i])
 		i = (i + 1) & t->mask;
-	t->slot[i] = o;
+	t->slot[i] = s;
 	t->n++;
 }
 
-static int otab_add(struct otab *t, struct obj *o)
+static int otab_add(struct otab *t, const struct obj *o)
 {
 	if ((t->n + 1) * 2 > t->mask + 1) {
-		struct obj **old = t->slot;
+		__u64 *old = t->slot;
 		size_t i, size = t->mask + 1;
 
+		if (size * 2 > 1ULL << 32)
+			return -ENOMEM;
 		t->slot = calloc(size * 2, sizeof(*t->slot));
 		if (!t->slot) {
 			t->slot = old;
@@ -147,52 +171,75 @@ static int otab_add(struct otab *t, struct obj *o)
 				otab_put(t, old[i]);
 		free(old);
 	}
-	otab_put(t, o);
+	otab_put(t, oslot(t, o));
 	return 0;
 }
 
 static void otab_del(struct otab *t, const struct obj *o)
 {
-	size_t i = ohome(t, o), j, h;
+	__u64 s = oslot(t, o);
+	size_t i = shome(t, s), j, h;
 
-	while (t->slot[i] != o) {
+	while (t->slot[i] != s) {
 		if (!t->slot[i])
 			return;
 		i = (i + 1) & t->mask;
 	}
 	/* Pull back later entries of the cluster that may no longer be reached. */
 	for (j = (i + 1) & t->mask; t->slot[j]; j = (j + 1) & t->mask) {
-		h = ohome(t, t->slot[j]);
+		h = shome(t, t->slot[j]);
 		if (((j - h) & t->mask) >= ((j - i) & t->mask)) {
 			t->slot[i] = t->slot[j];
 			i = j;
 		}
 	}
-	t->slot[i] = NULL;
+	t->slot[i] = 0;
 	t->n--;
 }
 
 static struct obj *obj_alloc(struct model *m)
 {
-	struct obj *o = m->free;
+	struct pool *p = &m->pool;
+	struct obj *o = p->free, *c;
+	__u32 i, idx;
 
 	if (!o) {
-		struct chunk *c = malloc(sizeof(*c));
-		int i;
+		if (p->nchunks == p->cap) {
+			__u32 cap = p->cap ? p->cap * 2 : 16;
+			struct obj **a;
 
+			if (p->nchunks == MAX_CHUNKS)
+				return NULL;
+			if (cap > MAX_CHUNKS)
+				cap = MAX_CHUNKS;
+			a = realloc(p->chunk, cap * sizeof(*a));
+			if (!a)
+				return NULL;
+			p->chunk = a;
+			p->cap = cap;
+		}
+		c = malloc(POOL_CHUNK * sizeof(*c));
 		if (!c)
 			return NULL;
-		c->next = m->chunks;
-		m->chunks = c;
-		for (i = POOL_CHUNK - 1; i >= 0; i--) {
-			c->objs[i].next = m->free;
-			m->free = &c->objs[i];
+		for (i = POOL_CHUNK; i-- > 0;) {
+			c[i].idx = p->nchunks * POOL_CHUNK + i;
+			c[i].next = p->free;
+			p->free = &c[i];
 		}
-		o = m->free;
+		p->chunk[p->nchunks++] = c;
+		o = p->free;
 	}
-	m->free = o->next;
+	p->free = o->next;
+	idx = o->idx;
 	memset(o, 0, sizeof(*o));
+	o->idx = idx;
 	return o;
+}
+
+static void obj_free(struct model *m, struct obj *o)
+{
+	o->next = m->pool.free;
+	m->pool.free = o;
 }
 
 static void emit(struct model *m, const struct trace_event *ev,
@@ -223,7 +270,7 @@ static int nomem(struct model *m)
 
 static struct obj *get_ctx(struct model *m, __u64 ictx)
 {
-	struct obj *c = otab_get(&m->ctxs, 0, ictx);
+	struct obj *c = otab_get(&m->ctxs, &m->pool, 0, ictx);
 
 	if (c)
 		return c;
@@ -234,8 +281,7 @@ static struct obj *get_ctx(struct model *m, __u64 ictx)
 	c->key = ictx;
 	c->prev = c->next = c;
 	if (otab_add(&m->ctxs, c)) {
-		c->next = m->free;
-		m->free = c;
+		obj_free(m, c);
 		return NULL;
 	}
 	return c;
@@ -255,11 +301,9 @@ static struct obj *new_obj(struct model *m, __u64 ictx, __u64 key,
 	o->key = key;
 	o->kind = kind;
 	if (otab_add(&m->objs, o)) {
-		o->next = m->free;
-		m->free = o;
+		obj_free(m, o);
 		return NULL;
 	}
-	o->ctx = c;
 	o->prev = c->prev;
 	o->next = c;
 	c->prev->next = o;
@@ -301,21 +345,20 @@ static void drop_obj(struct model *m, struct obj *o)
 	if (o->kind == K_IDEV) {
 		while (o->d.vdevs)
 			unpair(o->d.vdevs);
-		if (o->dev && otab_get(&m->devs, o->ictx, o->dev) == o)
+		if (o->dev && otab_get(&m->devs, &m->pool, o->ictx, o->dev) == o)
 			otab_del(&m->devs, o);
 	} else if (o->kind == K_VDEV) {
 		unpair(o);
 	}
 	if (o->kind == K_IDEV || o->kind == K_VDEV)
 		m->s.live--;
-	o->next = m->free;
-	m->free = o;
+	obj_free(m, o);
 }
 
 /* A creation event for @key: whatever had the key before is gone. */
 static void replace(struct model *m, __u64 ictx, __u64 key)
 {
-	struct obj *old = otab_get(&m->objs, ictx, key);
+	struct obj *old = otab_get(&m->objs, &m->pool, ictx, key);
 
 	if (!old)
 		return;
@@ -337,7 +380,7 @@ static int on_bind(struct model *m, const struct trace_event *ev)
 	d->dev = ev->dev;
 	if (!d->dev)
 		return 0;
-	prev = otab_get(&m->devs, ev->ictx, ev->dev);
+	prev = otab_get(&m->devs, &m->pool, ev->ictx, ev->dev);
 	if (prev)
 		otab_del(&m->devs, prev);
 	if (otab_add(&m->devs, d))
@@ -359,9 +402,9 @@ static int on_vdev_alloc(struct model *m, const struct trace_event *ev)
 	v->v.virt_id = ev->virt_id;
 	/* v6.17+ names the idev; before, the idev is the one with the same dev. */
 	if (ev->idev)
-		d = otab_get(&m->objs, ev->ictx, ev->idev);
+		d = otab_get(&m->objs, &m->pool, ev->ictx, ev->idev);
 	else if (ev->dev)
-		d = otab_get(&m->devs, ev->ictx, ev->dev);
+		d = otab_get(&m->devs, &m->pool, ev->ictx, ev->dev);
 	if (d && d->kind == K_IDEV)
 		pair(d, v);
 	return 0;
@@ -369,7 +412,7 @@ static int on_vdev_alloc(struct model *m, const struct trace_event *ev)
 
 static int on_unbind(struct model *m, const struct trace_event *ev)
 {
-	struct obj *d = otab_get(&m->objs, ev->ictx, ev->obj);
+	struct obj *d = otab_get(&m->objs, &m->pool, ev->ictx, ev->obj);
 
 	emit(m, ev, NULL);
 	if (!d) {
@@ -420,7 +463,7 @@ static struct obj *ending(struct model *m, struct obj *o, int kind,
 
 static int on_unbind_done(struct model *m, const struct trace_event *ev)
 {
-	struct obj *d = otab_get(&m->objs, ev->ictx, ev->obj), *v;
+	struct obj *d = otab_get(&m->objs, &m->pool, ev->ictx, ev->obj), *v;
 
 	emit(m, ev, NULL);
 	d = ending(m, d, K_IDEV, O_UNTRACKED);
@@ -456,7 +499,7 @@ static int on_unbind_done(struct model *m, const struct trace_event *ev)
 
 static int on_vdev_destroy(struct model *m, const struct trace_event *ev)
 {
-	struct obj *v = otab_get(&m->objs, ev->ictx, ev->obj);
+	struct obj *v = otab_get(&m->objs, &m->pool, ev->ictx, ev->obj);
 	struct ev_note note = { 0 };
 
 	if (v && v->kind == K_VDEV && (v->flags & O_ORPHANED)) {
@@ -473,7 +516,7 @@ static int on_vdev_destroy(struct model *m, const struct trace_event *ev)
 
 static int on_obj_abort(struct model *m, const struct trace_event *ev)
 {
-	struct obj *o = otab_get(&m->objs, ev->ictx, ev->obj);
+	struct obj *o = otab_get(&m->objs, &m->pool, ev->ictx, ev->obj);
 
 	emit(m, ev, NULL);
 	if (o && o->kind == K_GHOST) {
@@ -492,7 +535,7 @@ static int on_obj_abort(struct model *m, const struct trace_event *ev)
 
 static void on_ctx_release(struct model *m, const struct trace_event *ev)
 {
-	struct obj *c = otab_get(&m->ctxs, 0, ev->ictx), *o;
+	struct obj *c = otab_get(&m->ctxs, &m->pool, 0, ev->ictx), *o;
 
 	emit(m, ev, NULL);
 	if (!c)
@@ -518,8 +561,7 @@ static void on_ctx_release(struct model *m, const struct trace_event *ev)
 	while (c->next != c)
 		drop_obj(m, c->next);
 	otab_del(&m->ctxs, c);
-	c->next = m->free;
-	m->free = c;
+	obj_free(m, c);
 }
 
 int model_feed(struct model *m, const struct trace_event *ev)
@@ -584,14 +626,13 @@ void model_finish(const struct model *m, bool incomplete,
 
 void model_free(struct model *m)
 {
-	struct chunk *c;
+	__u32 i;
 
 	if (!m)
 		return;
-	while ((c = m->chunks)) {
-		m->chunks = c->next;
-		free(c);
-	}
+	for (i = 0; i < m->pool.nchunks; i++)
+		free(m->pool.chunk[i]);
+	free(m->pool.chunk);
 	free(m->objs.slot);
 	free(m->devs.slot);
 	free(m->ctxs.slot);
