@@ -62,6 +62,12 @@ struct {
 
 __u64 losses[LOSS_KIND_MAX];
 
+/*
+ * Wake the reader only once this much is waiting: it also polls on a
+ * timer, and a wake-up per event costs more than the event.  0: always.
+ */
+const volatile __u64 wakeup_bytes;
+
 static __always_inline void count_loss(enum loss_kind kind)
 {
 	__sync_fetch_and_add(&losses[kind], 1);
@@ -85,6 +91,16 @@ static __always_inline struct event *reserve(u32 type, u64 ictx)
 	e->tid = (u32)id;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	return e;
+}
+
+static __always_inline void submit(struct event *e)
+{
+	u64 flags = 0;
+
+	if (wakeup_bytes)
+		flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+			BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	bpf_ringbuf_submit(e, flags);
 }
 
 static __always_inline void stash_put(u32 slot, u64 ictx, u64 obj, u32 id)
@@ -133,7 +149,7 @@ static __always_inline void on_finalize(struct iommufd_ctx *ictx,
 		e->obj = (u64)idev;
 		e->id = BPF_CORE_READ(obj, id);
 		e->dev = (u64)BPF_CORE_READ(idev, dev);
-		bpf_ringbuf_submit(e, 0);
+		submit(e);
 		return;
 	}
 	if (!obj_is(obj, vdev_type))
@@ -155,7 +171,7 @@ static __always_inline void on_finalize(struct iommufd_ctx *ictx,
 		e->virt_id = BPF_CORE_READ(vdev, virt_id);
 	else
 		e->virt_id = BPF_CORE_READ((struct iommufd_vdevice___old *)vdev, id);
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 }
 
 static __always_inline void on_unbind(void *ctx, struct iommufd_device *idev)
@@ -170,7 +186,7 @@ static __always_inline void on_unbind(void *ctx, struct iommufd_device *idev)
 	e->obj = (u64)idev;
 	e->id = BPF_CORE_READ(idev, obj.id);
 	e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 }
 
 /* The idev is freed by now: only what the entry saw is used. */
@@ -185,7 +201,7 @@ static __always_inline void on_unbind_return(void)
 	if (!e)
 		return;
 	e->obj = st.obj;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 }
 
 static __always_inline void on_vdev_destroy(struct iommufd_object *obj)
@@ -199,7 +215,7 @@ static __always_inline void on_vdev_destroy(struct iommufd_object *obj)
 		return;
 	e->obj = (u64)vdev;
 	e->id = BPF_CORE_READ(obj, id);
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 }
 
 /* iommufd_object_remove() nests (pre_destroy removes the vdevice). */
@@ -219,12 +235,24 @@ static __always_inline void on_remove(struct iommufd_ctx *ictx,
 		count_loss(LOSS_STASH);
 }
 
+static __always_inline void emit_remove(u64 ictx, u64 obj, u32 id, long ret)
+{
+	struct event *e = reserve(EV_OBJ_REMOVE, ictx);
+
+	if (!e)
+		return;
+	e->obj = obj;
+	e->id = id;
+	e->ret = ret;
+	submit(e);
+}
+
+/* kretprobe: the arguments are gone, the entry stashed them. */
 static __always_inline void on_remove_return(long ret)
 {
 	u32 tid = (u32)bpf_get_current_pid_tgid();
 	u32 *depth = bpf_map_lookup_elem(&remove_depth, &tid);
 	struct stash st;
-	struct event *e;
 	u32 d;
 
 	if (!depth || !*depth)
@@ -232,15 +260,8 @@ static __always_inline void on_remove_return(long ret)
 	d = --*depth;
 	if (!d)
 		bpf_map_delete_elem(&remove_depth, &tid);
-	if (d >= REMOVE_DEPTH_MAX || !stash_take(SLOT_REMOVE + d, &st))
-		return;
-	e = reserve(EV_OBJ_REMOVE, st.ictx);
-	if (!e)
-		return;
-	e->obj = st.obj;
-	e->id = st.id;
-	e->ret = ret;
-	bpf_ringbuf_submit(e, 0);
+	if (d < REMOVE_DEPTH_MAX && stash_take(SLOT_REMOVE + d, &st))
+		emit_remove(st.ictx, st.obj, st.id, ret);
 }
 
 static __always_inline void on_release(struct file *filp)
@@ -248,16 +269,20 @@ static __always_inline void on_release(struct file *filp)
 	stash_put(SLOT_RELEASE, (u64)BPF_CORE_READ(filp, private_data), 0, 0);
 }
 
+static __always_inline void emit_release(u64 ictx)
+{
+	struct event *e = reserve(EV_CTX_RELEASE, ictx);
+
+	if (e)
+		submit(e);
+}
+
 static __always_inline void on_release_return(void)
 {
 	struct stash st;
-	struct event *e;
 
-	if (!stash_take(SLOT_RELEASE, &st))
-		return;
-	e = reserve(EV_CTX_RELEASE, st.ictx);
-	if (e)
-		bpf_ringbuf_submit(e, 0);
+	if (stash_take(SLOT_RELEASE, &st))
+		emit_release(st.ictx);
 }
 
 static __always_inline void on_abort(struct iommufd_ctx *ictx,
@@ -275,7 +300,7 @@ static __always_inline void on_abort(struct iommufd_ctx *ictx,
 	if (!e)
 		return;
 	e->obj = (u64)obj;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 }
 
 SEC("fentry/iommufd_object_finalize")
@@ -334,13 +359,6 @@ int BPF_KPROBE(kprobe_vdev_destroy, struct iommufd_object *obj)
 	return 0;
 }
 
-SEC("fentry/iommufd_object_remove")
-int BPF_PROG(fentry_remove, struct iommufd_ctx *ictx, struct iommufd_object *obj, u32 id)
-{
-	on_remove(ictx, obj, id);
-	return 0;
-}
-
 SEC("kprobe/iommufd_object_remove")
 int BPF_KPROBE(kprobe_remove, struct iommufd_ctx *ictx, struct iommufd_object *obj, u32 id)
 {
@@ -348,11 +366,12 @@ int BPF_KPROBE(kprobe_remove, struct iommufd_ctx *ictx, struct iommufd_object *o
 	return 0;
 }
 
+/* fexit sees the arguments: no entry program, no stash, nesting is free. */
 SEC("fexit/iommufd_object_remove")
 int BPF_PROG(fexit_remove, struct iommufd_ctx *ictx, struct iommufd_object *obj,
 	     u32 id, unsigned int flags, int ret)
 {
-	on_remove_return(ret);
+	emit_remove((u64)ictx, (u64)obj, id, ret);
 	return 0;
 }
 
@@ -363,13 +382,6 @@ int BPF_KRETPROBE(kretprobe_remove, int ret)
 	return 0;
 }
 
-SEC("fentry/iommufd_fops_release")
-int BPF_PROG(fentry_release, struct inode *inode, struct file *filp)
-{
-	on_release(filp);
-	return 0;
-}
-
 SEC("kprobe/iommufd_fops_release")
 int BPF_KPROBE(kprobe_release, struct inode *inode, struct file *filp)
 {
@@ -377,10 +389,11 @@ int BPF_KPROBE(kprobe_release, struct inode *inode, struct file *filp)
 	return 0;
 }
 
+/* The file outlives its release(): private_data still names the ictx. */
 SEC("fexit/iommufd_fops_release")
-int BPF_PROG(fexit_release)
+int BPF_PROG(fexit_release, struct inode *inode, struct file *filp)
 {
-	on_release_return();
+	emit_release((u64)BPF_CORE_READ(filp, private_data));
 	return 0;
 }
 

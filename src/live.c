@@ -22,6 +22,7 @@
 #define STACK_DEPTH 127
 /* How long check mode waits for events after the command exited. */
 #define SETTLE_MS 500
+#define POLL_MS 100
 
 struct live {
 	const struct live_opts *opts;
@@ -188,7 +189,10 @@ static int trace_loop(struct live *l, struct ring_buffer *rb, pid_t child,
 	int n, status;
 
 	for (;;) {
-		n = ring_buffer__poll(rb, 100);
+		n = ring_buffer__poll(rb, POLL_MS);
+		/* Wake-ups are batched (probes.c): read a quiet ring on the timer. */
+		if (!n)
+			n = ring_buffer__consume(rb);
 		if (n < 0 && n != -EINTR) {
 			fprintf(stderr, "iommufd-trace: ring buffer: %s\n", strerror(-n));
 			return -1;

@@ -13,11 +13,13 @@
 struct target {
 	const char *func;
 	bool mandatory;
-	/* entry and (optional) return programs, per mode */
+	/* entry and return programs per mode; NULL where a mode needs none */
 	struct bpf_program *fentry, *fexit, *kprobe, *kretprobe;
 };
 
 #define NR_TARGETS 6
+/* The reader is woken when the ring is this full, else by its poll timer. */
+#define WAKEUP_FRACTION 4
 _Static_assert(2 * NR_TARGETS <= TRACER_MAX_LINKS, "links");
 
 static void fill_targets(struct iommufd_trace_bpf *s, struct target *t)
@@ -30,12 +32,11 @@ static void fill_targets(struct iommufd_trace_bpf *s, struct target *t)
 		  s->progs.kretprobe_unbind },
 		{ "iommufd_vdevice_destroy", true, s->progs.fentry_vdev_destroy,
 		  NULL, s->progs.kprobe_vdev_destroy, NULL },
-		{ "iommufd_object_remove", true, s->progs.fentry_remove,
-		  s->progs.fexit_remove, s->progs.kprobe_remove,
-		  s->progs.kretprobe_remove },
-		{ "iommufd_fops_release", true, s->progs.fentry_release,
-		  s->progs.fexit_release, s->progs.kprobe_release,
-		  s->progs.kretprobe_release },
+		/* fexit sees the arguments: no fentry program */
+		{ "iommufd_object_remove", true, NULL, s->progs.fexit_remove,
+		  s->progs.kprobe_remove, s->progs.kretprobe_remove },
+		{ "iommufd_fops_release", true, NULL, s->progs.fexit_release,
+		  s->progs.kprobe_release, s->progs.kretprobe_release },
 		/* Only tells aborted objects from ones created before tracing. */
 		{ "iommufd_object_abort_and_destroy", false, s->progs.fentry_abort,
 		  NULL, s->progs.kprobe_abort, NULL },
@@ -52,7 +53,8 @@ const char *probe_mode_name(enum probe_mode mode)
 static void set_autoload(struct bpf_program *entry, struct bpf_program *ret,
 			 bool on)
 {
-	bpf_program__set_autoload(entry, on);
+	if (entry)
+		bpf_program__set_autoload(entry, on);
 	if (ret)
 		bpf_program__set_autoload(ret, on);
 }
@@ -162,6 +164,7 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 		set_autoload(fentry ? tg->fentry : tg->kprobe,
 			     fentry ? tg->fexit : tg->kretprobe, false);
 	}
+	t->skel->rodata->wakeup_bytes = opts->ringbuf_bytes / WAKEUP_FRACTION;
 	err = bpf_map__set_max_entries(t->skel->maps.events, opts->ringbuf_bytes);
 	if (!err)
 		err = iommufd_trace_bpf__load(t->skel);
