@@ -7,7 +7,8 @@ INIT_LINE='Run /init as init process'
 
 # KVM when /dev/kvm works: on some hosts it exists but QEMU aborts on it,
 # so try it (a working one keeps QEMU alive until the timeout).
-# IOMMUFD_TRACE_ACCEL=kvm|tcg skips the probe.
+# IOMMUFD_TRACE_ACCEL=kvm|tcg skips the probe.  IOMMUFD_TRACE_MEM sets the
+# guest's memory (default 2G).
 pick_accel() {
 	local accel=${IOMMUFD_TRACE_ACCEL:-}
 	if [ -z "$accel" ]; then
@@ -47,7 +48,7 @@ boot_vm() {
 	: > "$run/out"
 	: > "$run/status"
 	timeout -k 10 "$timeout" qemu-system-x86_64 \
-		-machine "q35,accel=$accel" -cpu "$cpu" -smp 2 -m 2G \
+		-machine "q35,accel=$accel" -cpu "$cpu" -smp 2 -m "${IOMMUFD_TRACE_MEM:-2G}" \
 		-kernel "$kdir/bzImage" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 rdinit=/init" \
 		-display none -monitor none -no-reboot \

@@ -4,6 +4,10 @@
 # boot crashes (BUG: kernel NULL pointer dereference, RIP 0x18, at the
 # function's fentry site). Seen for iommufd_object_finalize,
 # iommufd_fops_release and proc_pid_status.
+# It is the registration of kprobe_ftrace_ops after its last kprobe went
+# away that crashes: with another ftrace-based kprobe held for the whole
+# boot, the same three rounds survive (tests/bench/guest-bench.sh holds
+# one for that reason).
 #   kernel/vm run upstream --add kernel/repro/kprobe-reregister.sh -- \
 #       sh /opt/kprobe-reregister.sh [FUNCTION]
 func=${1:-proc_pid_status}
