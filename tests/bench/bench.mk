@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0
+# The benchmark's programs (tests/bench).  Included by the top Makefile;
+# "make bench" runs tests/bench/run.sh, which builds them with
+#   make bench-bins BENCH_KDIR=<test kernel dir> BENCH_KTREE=<its source tree>
+# as the workload needs the kernel's uapi and selftest headers.
+
+BENCH_OUT := build/bench
+
+$(BENCH_OUT)/floor.bpf.o: tests/bench/floor.bpf.c bpf/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BENCH_OUT)/floor.skel.h: $(BENCH_OUT)/floor.bpf.o
+	$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+
+$(BENCH_OUT)/floor: tests/bench/floor.c $(BENCH_OUT)/floor.skel.h
+	$(CC) $(CFLAGS) -I$(BENCH_OUT) -o $@ $< $(LDLIBS)
+
+# Static: it runs in the initramfs.
+$(BENCH_OUT)/workload: tests/bench/workload.c
+	@test -n "$(BENCH_KDIR)" || { echo "BENCH_KDIR is not set: use make bench" >&2; exit 2; }
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static -isystem $(BENCH_KDIR)/usr/include \
+		-I$(BENCH_KTREE)/drivers/iommu/iommufd -o $@ $<
+
+.PHONY: bench-bins
+bench-bins: $(BENCH_OUT)/floor $(BENCH_OUT)/workload
