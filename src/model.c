@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Live-object model: pairs vdevices with devices and reports orphans and leaks. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "model.h"
 
@@ -62,14 +64,18 @@ struct otab {
 	bool by_dev;		/* keyed by (ictx, dev) instead of (ictx, key) */
 };
 
-/* Objects in chunks that never move, named by index. */
-#define CHUNK_SHIFT	10
-#define POOL_CHUNK	(1U << CHUNK_SHIFT)
-#define MAX_CHUNKS	((1U << (32 - CHUNK_SHIFT)) - 1)	/* index + 1 fits */
+/*
+ * Objects in chunks that never move, named by index.  A chunk is a whole
+ * number of huge pages: the kernel aligns only such mappings to them.
+ */
+#define CHUNK_SIZE	(4UL << 20)
+#define POOL_CHUNK	(CHUNK_SIZE / sizeof(struct obj))
+#define MAX_CHUNKS	(UINT32_MAX / POOL_CHUNK)	/* index + 1 fits */
 
 struct pool {
 	struct obj **chunk;
 	__u32 nchunks, cap;
+	__u32 carved;		/* objects ever handed out of the chunks */
 	struct obj *free;	/* linked by ->next */
 };
 
@@ -94,6 +100,36 @@ static inline __u64 hash2(__u64 a, __u64 b)
 	return h;
 }
 
+/*
+ * Tables and chunks of 2 MiB or more ask for transparent huge pages: with
+ * hundreds of MiB read at random, TLB misses cost as much as cache misses
+ * (a dependent miss on the benchmark VM: 215 ns in 4 KiB pages, 170 ns in
+ * 2 MiB ones).  Zeroed, as mmap() gives them.
+ */
+#define HUGE_SIZE	(2UL << 20)
+
+static void *big_alloc(size_t size)
+{
+	void *p;
+
+	if (size < HUGE_SIZE)
+		return calloc(1, size);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, size, MADV_HUGEPAGE);	/* a hint: fine if it fails */
+	return p;
+}
+
+static void big_free(void *p, size_t size)
+{
+	if (size < HUGE_SIZE)
+		free(p);
+	else if (p)
+		munmap(p, size);
+}
+
 static inline __u64 okey(const struct otab *t, const struct obj *o)
 {
 	return t->by_dev ? o->dev : o->key;
@@ -101,7 +137,7 @@ static inline __u64 okey(const struct otab *t, const struct obj *o)
 
 static inline struct obj *obj_at(const struct pool *p, __u32 idx)
 {
-	return &p->chunk[idx >> CHUNK_SHIFT][idx & (POOL_CHUNK - 1)];
+	return &p->chunk[idx / POOL_CHUNK][idx % POOL_CHUNK];
 }
 
 static inline __u64 oslot(const struct otab *t, const struct obj *o)
@@ -119,8 +155,13 @@ static int otab_init(struct otab *t, bool by_dev)
 	t->mask = 63;
 	t->n = 0;
 	t->by_dev = by_dev;
-	t->slot = calloc(t->mask + 1, sizeof(*t->slot));
+	t->slot = big_alloc((t->mask + 1) * sizeof(*t->slot));
 	return t->slot ? 0 : -ENOMEM;
+}
+
+static void otab_free(struct otab *t)
+{
+	big_free(t->slot, (t->mask + 1) * sizeof(*t->slot));
 }
 
 static struct obj *otab_get(const struct otab *t, const struct pool *p,
@@ -159,7 +200,7 @@ static int otab_add(struct otab *t, const struct obj *o)
 
 		if (size * 2 > 1ULL << 32)
 			return -ENOMEM;
-		t->slot = calloc(size * 2, sizeof(*t->slot));
+		t->slot = big_alloc(size * 2 * sizeof(*t->slot));
 		if (!t->slot) {
 			t->slot = old;
 			return -ENOMEM;
@@ -169,7 +210,7 @@ static int otab_add(struct otab *t, const struct obj *o)
 		for (i = 0; i < size; i++)
 			if (old[i])
 				otab_put(t, old[i]);
-		free(old);
+		big_free(old, size * sizeof(*old));
 	}
 	otab_put(t, oslot(t, o));
 	return 0;
@@ -197,40 +238,46 @@ static void otab_del(struct otab *t, const struct obj *o)
 	t->n--;
 }
 
+static int pool_grow(struct pool *p)
+{
+	struct obj *c;
+
+	if (p->nchunks == p->cap) {
+		__u32 cap = p->cap ? p->cap * 2 : 16;
+		struct obj **a;
+
+		if (p->nchunks == MAX_CHUNKS)
+			return -ENOMEM;
+		if (cap > MAX_CHUNKS)
+			cap = MAX_CHUNKS;
+		a = realloc(p->chunk, cap * sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		p->chunk = a;
+		p->cap = cap;
+	}
+	c = big_alloc(CHUNK_SIZE);
+	if (!c)
+		return -ENOMEM;
+	p->chunk[p->nchunks++] = c;
+	return 0;
+}
+
 static struct obj *obj_alloc(struct model *m)
 {
 	struct pool *p = &m->pool;
-	struct obj *o = p->free, *c;
-	__u32 i, idx;
+	struct obj *o = p->free;
+	__u32 idx;
 
-	if (!o) {
-		if (p->nchunks == p->cap) {
-			__u32 cap = p->cap ? p->cap * 2 : 16;
-			struct obj **a;
-
-			if (p->nchunks == MAX_CHUNKS)
-				return NULL;
-			if (cap > MAX_CHUNKS)
-				cap = MAX_CHUNKS;
-			a = realloc(p->chunk, cap * sizeof(*a));
-			if (!a)
-				return NULL;
-			p->chunk = a;
-			p->cap = cap;
-		}
-		c = malloc(POOL_CHUNK * sizeof(*c));
-		if (!c)
+	if (o) {
+		p->free = o->next;
+		idx = o->idx;
+	} else {
+		if (p->carved == p->nchunks * POOL_CHUNK && pool_grow(p))
 			return NULL;
-		for (i = POOL_CHUNK; i-- > 0;) {
-			c[i].idx = p->nchunks * POOL_CHUNK + i;
-			c[i].next = p->free;
-			p->free = &c[i];
-		}
-		p->chunk[p->nchunks++] = c;
-		o = p->free;
+		idx = p->carved++;
+		o = obj_at(p, idx);
 	}
-	p->free = o->next;
-	idx = o->idx;
 	memset(o, 0, sizeof(*o));
 	o->idx = idx;
 	return o;
@@ -564,8 +611,21 @@ static void on_ctx_release(struct model *m, const struct trace_event *ev)
 	obj_free(m, c);
 }
 
+static void prefetch(const struct otab *t, __u64 ictx, __u64 k)
+{
+	__builtin_prefetch(&t->slot[(hash2(ictx, k) >> 32) & t->mask]);
+}
+
 int model_feed(struct model *m, const struct trace_event *ev)
 {
+	/* A creation looks up two keys: let both cache misses overlap. */
+	if (ev->type == EV_BIND || ev->type == EV_VDEV_ALLOC) {
+		prefetch(&m->objs, ev->ictx, ev->obj);
+		if (ev->idev)
+			prefetch(&m->objs, ev->ictx, ev->idev);
+		else if (ev->dev)
+			prefetch(&m->devs, ev->ictx, ev->dev);
+	}
 	switch ((unsigned int)ev->type) {
 	case EV_BIND:
 		return on_bind(m, ev);
@@ -631,11 +691,11 @@ void model_free(struct model *m)
 	if (!m)
 		return;
 	for (i = 0; i < m->pool.nchunks; i++)
-		free(m->pool.chunk[i]);
+		big_free(m->pool.chunk[i], CHUNK_SIZE);
 	free(m->pool.chunk);
-	free(m->objs.slot);
-	free(m->devs.slot);
-	free(m->ctxs.slot);
+	otab_free(&m->objs);
+	otab_free(&m->devs);
+	otab_free(&m->ctxs);
 	free(m);
 }
 

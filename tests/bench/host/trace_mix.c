@@ -231,13 +231,17 @@ bool mix_next(struct mix *m, struct trace_event *ev)
 	return true;
 }
 
-/* Faulted in now, so that the RSS the model bench sees grow is the model's. */
+/*
+ * Faulted in now, so that the RSS the model bench sees grow is the model's.
+ * Not with zeros: the compiler turns malloc() + memset(0) into calloc(),
+ * which leaves the pages unmapped.
+ */
 static void *alloc_touched(size_t size)
 {
 	void *p = malloc(size);
 
 	if (p)
-		memset(p, 0, size);
+		memset(p, 0xff, size);
 	return p;
 }
 
