@@ -611,21 +611,8 @@ static void on_ctx_release(struct model *m, const struct trace_event *ev)
 	obj_free(m, c);
 }
 
-static void prefetch(const struct otab *t, __u64 ictx, __u64 k)
-{
-	__builtin_prefetch(&t->slot[(hash2(ictx, k) >> 32) & t->mask]);
-}
-
 int model_feed(struct model *m, const struct trace_event *ev)
 {
-	/* A creation looks up two keys: let both cache misses overlap. */
-	if (ev->type == EV_BIND || ev->type == EV_VDEV_ALLOC) {
-		prefetch(&m->objs, ev->ictx, ev->obj);
-		if (ev->idev)
-			prefetch(&m->objs, ev->ictx, ev->idev);
-		else if (ev->dev)
-			prefetch(&m->devs, ev->ictx, ev->dev);
-	}
 	switch ((unsigned int)ev->type) {
 	case EV_BIND:
 		return on_bind(m, ev);
