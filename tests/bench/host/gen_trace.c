@@ -4,7 +4,8 @@
  * JSON lines of a live --json run, written by the same report code, with
  * per-run tokens for pointers and symbol names for stacks.
  *
- * Usage: gen_trace [-n EVENTS] [-l PEAK] [-s SEED] [-o FILE]
+ * Usage: gen_trace [-n EVENTS] [-l PEAK] [-s SEED] [-k] [-o FILE]
+ *	-k: a kernel before v6.17 (vdev_alloc names the device, not the idev)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -93,13 +94,14 @@ int main(int argc, char **argv)
 	const struct report_opts opts = { .format = REPORT_JSON };
 	static const struct ev_note none;
 	__u64 events = 10000000, peak = 3000000, seed = 1;
+	bool by_dev = false;
 	struct trace_event ev;
 	struct report *r;
 	struct mix *m;
 	FILE *out = stdout;
 	int c, err;
 
-	while ((c = getopt(argc, argv, "n:l:s:o:")) != -1) {
+	while ((c = getopt(argc, argv, "n:l:s:o:k")) != -1) {
 		switch (c) {
 		case 'n':
 			events = number(optarg, "event count");
@@ -110,6 +112,9 @@ int main(int argc, char **argv)
 		case 's':
 			seed = number(optarg, "seed");
 			break;
+		case 'k':
+			by_dev = true;
+			break;
 		case 'o':
 			out = fopen(optarg, "w");
 			if (!out) {
@@ -119,11 +124,11 @@ int main(int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(stderr, "usage: gen_trace [-n EVENTS] [-l PEAK] [-s SEED] [-o FILE]\n");
+			fprintf(stderr, "usage: gen_trace [-n EVENTS] [-l PEAK] [-s SEED] [-k] [-o FILE]\n");
 			return 2;
 		}
 	}
-	m = mix_new(events, peak, seed);
+	m = mix_new(events, peak, seed, by_dev);
 	r = m ? report_new(out, &opts, &cbs, NULL) : NULL;
 	if (!r) {
 		fprintf(stderr, "gen_trace: %s\n", errno == EINVAL ?

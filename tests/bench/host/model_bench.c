@@ -8,7 +8,8 @@
  * model also maps big tables and chunks itself.
  *
  * Prints one JSON object; exit status 1 if the verdict is not clean.
- * Usage: model_bench [-n EVENTS] [-l PEAK] [-s SEED]
+ * Usage: model_bench [-n EVENTS] [-l PEAK] [-s SEED] [-k]
+ *	-k: a kernel before v6.17 (vdev_alloc names the device, not the idev)
  */
 #include <errno.h>
 #include <malloc.h>
@@ -83,12 +84,13 @@ int main(int argc, char **argv)
 	struct model_summary sum = { 0 };
 	__u64 peak_live = 0;
 	struct trace_event *batch;
+	bool by_dev = false;
 	double secs = 0, t;
 	struct model *model;
 	struct mix *mix;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:l:s:")) != -1) {
+	while ((c = getopt(argc, argv, "n:l:s:k")) != -1) {
 		switch (c) {
 		case 'n':
 			events = number(optarg, "event count");
@@ -99,12 +101,15 @@ int main(int argc, char **argv)
 		case 's':
 			seed = number(optarg, "seed");
 			break;
+		case 'k':
+			by_dev = true;
+			break;
 		default:
-			fprintf(stderr, "usage: model_bench [-n EVENTS] [-l PEAK] [-s SEED]\n");
+			fprintf(stderr, "usage: model_bench [-n EVENTS] [-l PEAK] [-s SEED] [-k]\n");
 			return 2;
 		}
 	}
-	mix = mix_new(events, peak, seed);
+	mix = mix_new(events, peak, seed, by_dev);
 	batch = malloc(BATCH * sizeof(*batch));
 	if (!mix || !batch) {
 		fprintf(stderr, "model_bench: %s\n", errno == EINVAL ?
@@ -136,11 +141,12 @@ int main(int argc, char **argv)
 		}
 	} while (n == BATCH && i == n);
 
-	printf("{\"events\":%llu,\"seconds\":%.3f,\"events_per_s\":%.0f,"
+	printf("{\"kernel\":\"%s\",\"events\":%llu,\"seconds\":%.3f,\"events_per_s\":%.0f,"
 	       "\"peak_live\":%llu,\"rss_bytes\":%zu,\"bytes_per_object\":%.1f,"
 	       "\"malloc_bytes\":%zu,\"malloc_bytes_per_object\":%.1f,"
 	       "\"findings\":%llu,\"verdict\":\"%s\"}\n",
-	       fed, secs, fed / secs, peak_live, rss, (double)rss / peak_live,
+	       by_dev ? "before v6.17" : "v6.17+", fed, secs, fed / secs,
+	       peak_live, rss, (double)rss / peak_live,
 	       heap, (double)heap / peak_live, findings,
 	       verdict_name(sum.verdict));
 	model_free(model);

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The checker alone on this machine, no VM: replay of a generated trace
 # (events/s, peak RSS, verdict) and the model on binary events (events/s,
-# bytes per live object).  Throughput is the best of $BENCH_RUNS runs.
+# bytes per live object), from a v6.17+ kernel and, for the model, from an
+# older one too.  Throughput is the best of $BENCH_RUNS runs.
 # Writes OUTDIR/host.json and prints a table; the trace (about 1.7 GB at the
 # default size) is made in OUTDIR and deleted at the end.
 #
@@ -47,11 +48,14 @@ while [ "$i" -le "$RUNS" ]; do
 	i=$((i + 1))
 done
 
+# -k: vdevices name their device, not their idev, as before v6.17.
 i=1
 while [ "$i" -le "$RUNS" ]; do
-	"$HOST/model_bench" -n "$EVENTS" -l "$PEAK" >"$OUT/model.$i" ||
-		die "model_bench failed"
-	echo "model run $i: $(cat "$OUT/model.$i")"
+	for k in "" -k; do
+		"$HOST/model_bench" -n "$EVENTS" -l "$PEAK" $k >"$OUT/model$k.$i" ||
+			die "model_bench $k failed"
+		echo "model run $i: $(cat "$OUT/model$k.$i")"
+	done
 	i=$((i + 1))
 done
 
@@ -72,11 +76,22 @@ for i in range(1, runs + 1):
 	t.update(verdict=s.get("verdict"), events=s.get("events"),
 		 events_per_s=round(events / t["elapsed"]) if t["elapsed"] else 0)
 	replays.append(t)
-models = [load(f"model.{i}") for i in range(1, runs + 1)]
+
+def model(suffix):
+	runs_ = [load(f"model{suffix}.{i}") for i in range(1, runs + 1)]
+	best = max(runs_, key=lambda m: m["events_per_s"])
+	return {"command": f"model_bench -n {events} -l {peak} {suffix}".strip(),
+		"kernel": best["kernel"], "best_of": runs,
+		"events_per_s": best["events_per_s"], "seconds": best["seconds"],
+		"peak_live": best["peak_live"],
+		"bytes_per_object": best["bytes_per_object"],
+		"bytes_measure": "RSS growth at the peak / live objects",
+		"malloc_bytes_per_object": best["malloc_bytes_per_object"],
+		"verdict": best["verdict"], "runs": runs_}
+
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
 	    if l.startswith("model name")), "?")
 best_r = max(replays, key=lambda r: r["events_per_s"])
-best_m = max(models, key=lambda m: m["events_per_s"])
 res = {
 	"machine": {"cpu": cpu, "nproc": os.cpu_count(),
 		    "kernel": os.uname().release,
@@ -91,23 +106,20 @@ res = {
 		   "rss_bytes_per_live_object":
 			round(max(r["max_rss_kb"] for r in replays) * 1024 / peak, 1),
 		   "verdict": best_r["verdict"], "runs": replays},
-	"model": {"command": "model_bench", "best_of": runs,
-		  "events_per_s": best_m["events_per_s"],
-		  "seconds": best_m["seconds"],
-		  "peak_live": best_m["peak_live"],
-		  "bytes_per_object": best_m["bytes_per_object"],
-		  "bytes_measure": "RSS growth at the peak / live objects",
-		  "malloc_bytes_per_object": best_m["malloc_bytes_per_object"],
-		  "verdict": best_m["verdict"], "runs": models},
+	"model": model(""),
+	"model_before_v6_17": model("-k"),
 }
 json.dump(res, open(os.path.join(out, "host.json"), "w"), indent=1)
-r, m = res["replay"], res["model"]
+r = res["replay"]
 print(f"\n{cpu}, {os.cpu_count()} CPUs; {events} events, {peak} live at the peak; best of {runs}")
-print(f"{'':8} {'events/s':>12} {'B/live object':>14}  verdict")
-print(f"{'replay':8} {r['events_per_s']:>12,} {r['rss_bytes_per_live_object']:>14}  {r['verdict']}"
+print(f"{'':11} {'events/s':>12} {'B/live object':>14}  verdict")
+print(f"{'replay':11} {r['events_per_s']:>12,} {r['rss_bytes_per_live_object']:>14}  {r['verdict']}"
       "   (peak RSS of the process)")
-print(f"{'model':8} {round(m['events_per_s']):>12,} {m['bytes_per_object']:>14}  {m['verdict']}"
-      "   (RSS growth at the peak)")
+for name, key in (("model", "model"), ("model <6.17", "model_before_v6_17")):
+	m = res[key]
+	print(f"{name:11} {round(m['events_per_s']):>12,} {m['bytes_per_object']:>14}  {m['verdict']}"
+	      "   (RSS growth at the peak)")
 ok = all(x["verdict"] == "clean" and x["events"] == events for x in replays)
+ok = ok and all(res[k]["verdict"] == "clean" for k in ("model", "model_before_v6_17"))
 sys.exit(0 if ok else 1)
 PY

@@ -31,6 +31,7 @@ struct keys {
 struct mix {
 	__u64 body;		/* events before the context releases */
 	__u64 peak, rng, ts;
+	bool by_dev;		/* vdev_alloc without idev, as before v6.17 */
 	__u64 planned;		/* events queued so far */
 	__u64 live;		/* devices and vdevices after them */
 	__u64 teardown;		/* events to tear down every live unit */
@@ -96,7 +97,7 @@ static void vdev_alloc(struct mix *m, struct unit *u)
 	ev->obj = u->vdev;
 	ev->id = u->vdev_id;
 	ev->virt_id = u->virt_id;
-	ev->idev = u->idev;
+	ev->idev = m->by_dev ? 0 : u->idev;
 	ev->dev = u->dev;
 	m->live++;
 	m->teardown += 2;
@@ -253,7 +254,7 @@ static int keys_init(struct keys *k, __u64 base, __u64 stride, __u64 peak)
 	return k->free ? 0 : -1;
 }
 
-struct mix *mix_new(__u64 events, __u64 peak, __u64 seed)
+struct mix *mix_new(__u64 events, __u64 peak, __u64 seed, bool by_dev)
 {
 	struct mix *m;
 	int i;
@@ -268,6 +269,7 @@ struct mix *mix_new(__u64 events, __u64 peak, __u64 seed)
 	m->body = events - CTXS;
 	m->peak = peak;
 	m->rng = seed;
+	m->by_dev = by_dev;
 	m->ts = 1000000000000ULL;
 	for (i = 0; i < CTXS; i++)
 		m->next_id[i] = 1;

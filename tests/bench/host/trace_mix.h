@@ -5,7 +5,8 @@
  * drain to none, and which the model judges clean.
  *
  * Each device (idev) is bound to one of a few contexts; four in five get a
- * vdevice paired by "idev" (v6.17+ shape).  Teardown picks a random live
+ * vdevice, which names its idev (v6.17+) or, if @by_dev, only its device
+ * (before v6.17).  Teardown picks a random live
  * device: vdev_destroy, obj_remove of the vdevice, unbind (with a stack),
  * unbind_done.  Spread over the run: vdevice re-creations, short-lived
  * devices, obj_remove that fail with -ENOENT.  Every context is released
@@ -21,7 +22,7 @@
 struct mix;
 
 /* NULL with errno EINVAL when @events is too few to reach @peak, or ENOMEM. */
-struct mix *mix_new(__u64 events, __u64 peak, __u64 seed);
+struct mix *mix_new(__u64 events, __u64 peak, __u64 seed, bool by_dev);
 /* The next event into @ev; false after the last one. */
 bool mix_next(struct mix *m, struct trace_event *ev);
 void mix_free(struct mix *m);
