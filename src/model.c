@@ -83,7 +83,8 @@ struct model {
 	const struct model_sink *sink;
 	void *arg;
 	struct otab objs;	/* every object but contexts */
-	struct otab devs;	/* idevs with a dev, for pairing on old kernels */
+	struct otab devs;	/* idevs by dev, for pairing on old kernels ... */
+	bool devs_kept;		/* ... kept once a vdevice came without its idev */
 	struct otab ctxs;
 	struct pool pool;
 	bool nomem;		/* an allocation failed: state is incomplete */
@@ -392,7 +393,7 @@ static void drop_obj(struct model *m, struct obj *o)
 	if (o->kind == K_IDEV) {
 		while (o->d.vdevs)
 			unpair(o->d.vdevs);
-		if (o->dev && otab_get(&m->devs, &m->pool, o->ictx, o->dev) == o)
+		if (m->devs_kept && o->dev)
 			otab_del(&m->devs, o);
 	} else if (o->kind == K_VDEV) {
 		unpair(o);
@@ -414,9 +415,42 @@ static void replace(struct model *m, __u64 ictx, __u64 key)
 	drop_obj(m, old);
 }
 
+/* @d is now the idev of its dev in its context. */
+static int index_dev(struct model *m, struct obj *d)
+{
+	struct obj *prev = otab_get(&m->devs, &m->pool, d->ictx, d->dev);
+
+	if (prev)
+		otab_del(&m->devs, prev);
+	return otab_add(&m->devs, d);
+}
+
+/*
+ * Kernels from v6.17 name the idev of a vdevice: the index by dev, a cache
+ * miss more at each bind and unbind, is built only once a vdevice comes
+ * without it.  Each context's list is in order of creation, so the latest
+ * bind of a dev wins, as when the index is kept from the start.
+ */
+static int index_devs(struct model *m)
+{
+	struct obj *c, *o;
+	size_t i;
+
+	m->devs_kept = true;
+	for (i = 0; i <= m->ctxs.mask; i++) {
+		if (!m->ctxs.slot[i])
+			continue;
+		c = obj_at(&m->pool, (__u32)m->ctxs.slot[i] - 1);
+		for (o = c->next; o != c; o = o->next)
+			if (o->kind == K_IDEV && o->dev && index_dev(m, o))
+				return -ENOMEM;
+	}
+	return 0;
+}
+
 static int on_bind(struct model *m, const struct trace_event *ev)
 {
-	struct obj *d, *prev;
+	struct obj *d;
 
 	emit(m, ev, NULL);
 	replace(m, ev->ictx, ev->obj);
@@ -425,12 +459,7 @@ static int on_bind(struct model *m, const struct trace_event *ev)
 		return nomem(m);
 	d->id = ev->id;
 	d->dev = ev->dev;
-	if (!d->dev)
-		return 0;
-	prev = otab_get(&m->devs, &m->pool, ev->ictx, ev->dev);
-	if (prev)
-		otab_del(&m->devs, prev);
-	if (otab_add(&m->devs, d))
+	if (d->dev && m->devs_kept && index_dev(m, d))
 		return nomem(m);
 	return 0;
 }
@@ -448,10 +477,13 @@ static int on_vdev_alloc(struct model *m, const struct trace_event *ev)
 	v->dev = ev->dev;
 	v->v.virt_id = ev->virt_id;
 	/* v6.17+ names the idev; before, the idev is the one with the same dev. */
-	if (ev->idev)
+	if (ev->idev) {
 		d = otab_get(&m->objs, &m->pool, ev->ictx, ev->idev);
-	else if (ev->dev)
+	} else if (ev->dev) {
+		if (!m->devs_kept && index_devs(m))
+			return nomem(m);
 		d = otab_get(&m->devs, &m->pool, ev->ictx, ev->dev);
+	}
 	if (d && d->kind == K_IDEV)
 		pair(d, v);
 	return 0;

@@ -160,6 +160,36 @@ static void orphan_by_dev(void)
 	rec_free(r);
 }
 
+/* The index by dev, built at the first vdevice without its idev, then kept. */
+static void dev_index_built_late(void)
+{
+	struct rec *r = rec_new();
+
+	bind(r, C1, D1, 1, P1);
+	vdev(r, C1, V1, 2, D1, 0);
+	/* Two idevs of one dev in C1 (an unbind was lost): the later one wins. */
+	bind(r, C1, D2, 3, P2);
+	bind(r, C1, D3, 4, P2);
+	bind(r, C2, D1, 1, P2);
+	vdev(r, C1, V2, 5, 0, P2);
+	vdev(r, C2, V3, 2, 0, P2);
+	bind(r, C2, D2, 3, P1);
+	vdev(r, C2, V1, 4, 0, P1);
+	unbind(r, C1, D2);
+	unbind_done(r, C1, D2);
+	CHECK(r->nfindings == 0);
+	unbind(r, C1, D3);
+	unbind_done(r, C1, D3);
+	CHECK(r->nfindings == 1 && r->f[0].obj == V2 && r->f[0].idev == D3);
+	unbind(r, C2, D1);
+	unbind_done(r, C2, D1);
+	CHECK(r->nfindings == 2 && r->f[1].obj == V3 && r->f[1].ictx == C2);
+	unbind(r, C2, D2);
+	unbind_done(r, C2, D2);
+	CHECK(r->nfindings == 3 && r->f[2].obj == V1 && r->f[2].ictx == C2);
+	rec_free(r);
+}
+
 /* v6.17+: the vdevice is destroyed inside unbind. */
 static void no_orphan_destroy_during_unbind(void)
 {
@@ -489,6 +519,7 @@ int main(void)
 {
 	RUN(orphan_by_idev_key);
 	RUN(orphan_by_dev);
+	RUN(dev_index_built_late);
 	RUN(no_orphan_destroy_during_unbind);
 	RUN(no_orphan_destroy_before_unbind);
 	RUN(orphaned_ns_reported);
