@@ -22,31 +22,40 @@ enum {
 	O_ABORTED	= 1 << 3,	/* ghost: creation failed */
 };
 
+/* An object: its index in the pool + 1; 0 is none. */
+typedef __u32 oref;
+
+/* One cache line: a lookup reads one object, and that is one miss. */
 struct obj {
 	__u64 ictx;		/* 0 for a K_CTX */
 	__u64 key;		/* kernel pointer or interned string */
-	__u64 dev;
-	struct obj *prev, *next; /* context list; a context is its own head */
-	__u32 idx;		/* in the pool, for the tables */
+	__u32 idx;		/* in the pool */
 	__u32 id;
+	oref prev, next;	/* context list (a context is its own head); free list */
+	oref pair;		/* idev: its first vdevice; vdev: its idev */
 	__u8 kind;
 	__u8 flags;
 	union {
 		struct {	/* K_IDEV */
-			struct obj *vdevs;	/* paired vdevices */
-			__u64 unbind_ts;
-			__u64 unbind_stack;
-			__u32 pid;
-			char comm[TASK_COMM_LEN];
-			bool has_pid;
+			__u64 dev;
+			__u32 unbind;	/* its unbind's task, in m->unbinds, + 1 */
 		} d;
 		struct {	/* K_VDEV */
-			struct obj *idev;	/* NULL when unpaired */
-			struct obj *sprev, *snext; /* siblings on idev->d.vdevs */
+			oref sprev, snext;	/* the other vdevices of its idev */
 			__u64 virt_id;
 			__u64 orphan_ts;
 		} v;
 	};
+};
+_Static_assert(sizeof(struct obj) == 64, "an object is a cache line");
+
+/* The task of an unbind, until its return: few at a time, so kept aside. */
+struct unbind {
+	__u64 stack;
+	__u32 pid;
+	__u32 next_free;	/* + 1 */
+	char comm[TASK_COMM_LEN];
+	bool has_pid;
 };
 
 /*
@@ -76,7 +85,7 @@ struct pool {
 	struct obj **chunk;
 	__u32 nchunks, cap;
 	__u32 carved;		/* objects ever handed out of the chunks */
-	struct obj *free;	/* linked by ->next */
+	oref free;		/* linked by ->next */
 };
 
 struct model {
@@ -87,6 +96,8 @@ struct model {
 	bool devs_kept;		/* ... kept once a vdevice came without its idev */
 	struct otab ctxs;
 	struct pool pool;
+	struct unbind *unbinds;
+	__u32 nunbinds, unbinds_cap, free_unbind;
 	bool nomem;		/* an allocation failed: state is incomplete */
 	struct model_summary s;
 };
@@ -133,7 +144,7 @@ static void big_free(void *p, size_t size)
 
 static inline __u64 okey(const struct otab *t, const struct obj *o)
 {
-	return t->by_dev ? o->dev : o->key;
+	return t->by_dev ? o->d.dev : o->key;
 }
 
 static inline struct obj *obj_at(const struct pool *p, __u32 idx)
@@ -141,9 +152,19 @@ static inline struct obj *obj_at(const struct pool *p, __u32 idx)
 	return &p->chunk[idx / POOL_CHUNK][idx % POOL_CHUNK];
 }
 
+static inline oref ref(const struct obj *o)
+{
+	return o->idx + 1;
+}
+
+static inline struct obj *deref(const struct model *m, oref r)
+{
+	return r ? obj_at(&m->pool, r - 1) : NULL;
+}
+
 static inline __u64 oslot(const struct otab *t, const struct obj *o)
 {
-	return hash2(o->ictx, okey(t, o)) >> 32 << 32 | (o->idx + 1ULL);
+	return hash2(o->ictx, okey(t, o)) >> 32 << 32 | ref(o);
 }
 
 static inline size_t shome(const struct otab *t, __u64 s)
@@ -267,10 +288,11 @@ static int pool_grow(struct pool *p)
 static struct obj *obj_alloc(struct model *m)
 {
 	struct pool *p = &m->pool;
-	struct obj *o = p->free;
+	struct obj *o;
 	__u32 idx;
 
-	if (o) {
+	if (p->free) {
+		o = obj_at(p, p->free - 1);
 		p->free = o->next;
 		idx = o->idx;
 	} else {
@@ -287,7 +309,7 @@ static struct obj *obj_alloc(struct model *m)
 static void obj_free(struct model *m, struct obj *o)
 {
 	o->next = m->pool.free;
-	m->pool.free = o;
+	m->pool.free = ref(o);
 }
 
 static void emit(struct model *m, const struct trace_event *ev,
@@ -327,7 +349,7 @@ static struct obj *get_ctx(struct model *m, __u64 ictx)
 		return NULL;
 	c->kind = K_CTX;
 	c->key = ictx;
-	c->prev = c->next = c;
+	c->prev = c->next = ref(c);
 	if (otab_add(&m->ctxs, c)) {
 		obj_free(m, c);
 		return NULL;
@@ -353,50 +375,82 @@ static struct obj *new_obj(struct model *m, __u64 ictx, __u64 key,
 		return NULL;
 	}
 	o->prev = c->prev;
-	o->next = c;
-	c->prev->next = o;
-	c->prev = o;
+	o->next = ref(c);
+	deref(m, c->prev)->next = ref(o);
+	c->prev = ref(o);
 	if (kind == K_IDEV || kind == K_VDEV)
 		m->s.live++;
 	return o;
 }
 
-static void unpair(struct obj *v)
+/* A record for the task of an unbind, + 1; 0 when out of memory. */
+static __u32 unbind_get(struct model *m)
 {
-	struct obj *d = v->v.idev;
+	__u32 r = m->free_unbind;
+
+	if (r) {
+		m->free_unbind = m->unbinds[r - 1].next_free;
+		return r;
+	}
+	if (m->nunbinds == m->unbinds_cap) {
+		__u32 cap = m->unbinds_cap ? m->unbinds_cap * 2 : 16;
+		struct unbind *a;
+
+		if (cap < m->unbinds_cap)
+			return 0;
+		a = realloc(m->unbinds, cap * sizeof(*a));
+		if (!a)
+			return 0;
+		m->unbinds = a;
+		m->unbinds_cap = cap;
+	}
+	return ++m->nunbinds;
+}
+
+static void unbind_put(struct model *m, __u32 r)
+{
+	m->unbinds[r - 1].next_free = m->free_unbind;
+	m->free_unbind = r;
+}
+
+static void unpair(struct model *m, struct obj *v)
+{
+	struct obj *d = deref(m, v->pair);
 
 	if (!d)
 		return;
 	if (v->v.sprev)
-		v->v.sprev->v.snext = v->v.snext;
+		deref(m, v->v.sprev)->v.snext = v->v.snext;
 	else
-		d->d.vdevs = v->v.snext;
+		d->pair = v->v.snext;
 	if (v->v.snext)
-		v->v.snext->v.sprev = v->v.sprev;
-	v->v.idev = v->v.sprev = v->v.snext = NULL;
+		deref(m, v->v.snext)->v.sprev = v->v.sprev;
+	v->pair = v->v.sprev = v->v.snext = 0;
 }
 
-static void pair(struct obj *d, struct obj *v)
+static void pair(struct model *m, struct obj *d, struct obj *v)
 {
-	v->v.idev = d;
-	v->v.snext = d->d.vdevs;
-	if (d->d.vdevs)
-		d->d.vdevs->v.sprev = v;
-	d->d.vdevs = v;
+	v->pair = ref(d);
+	v->v.snext = d->pair;
+	if (d->pair)
+		deref(m, d->pair)->v.sprev = ref(v);
+	d->pair = ref(v);
 }
 
 static void drop_obj(struct model *m, struct obj *o)
 {
-	o->prev->next = o->next;
-	o->next->prev = o->prev;
+	deref(m, o->prev)->next = o->next;
+	deref(m, o->next)->prev = o->prev;
 	otab_del(&m->objs, o);
 	if (o->kind == K_IDEV) {
-		while (o->d.vdevs)
-			unpair(o->d.vdevs);
-		if (m->devs_kept && o->dev)
+		while (o->pair)
+			unpair(m, deref(m, o->pair));
+		if (m->devs_kept && o->d.dev)
 			otab_del(&m->devs, o);
+		if (o->d.unbind)
+			unbind_put(m, o->d.unbind);
 	} else if (o->kind == K_VDEV) {
-		unpair(o);
+		unpair(m, o);
 	}
 	if (o->kind == K_IDEV || o->kind == K_VDEV)
 		m->s.live--;
@@ -418,7 +472,7 @@ static void replace(struct model *m, __u64 ictx, __u64 key)
 /* @d is now the idev of its dev in its context. */
 static int index_dev(struct model *m, struct obj *d)
 {
-	struct obj *prev = otab_get(&m->devs, &m->pool, d->ictx, d->dev);
+	struct obj *prev = otab_get(&m->devs, &m->pool, d->ictx, d->d.dev);
 
 	if (prev)
 		otab_del(&m->devs, prev);
@@ -441,8 +495,8 @@ static int index_devs(struct model *m)
 		if (!m->ctxs.slot[i])
 			continue;
 		c = obj_at(&m->pool, (__u32)m->ctxs.slot[i] - 1);
-		for (o = c->next; o != c; o = o->next)
-			if (o->kind == K_IDEV && o->dev && index_dev(m, o))
+		for (o = deref(m, c->next); o != c; o = deref(m, o->next))
+			if (o->kind == K_IDEV && o->d.dev && index_dev(m, o))
 				return -ENOMEM;
 	}
 	return 0;
@@ -458,8 +512,8 @@ static int on_bind(struct model *m, const struct trace_event *ev)
 	if (!d)
 		return nomem(m);
 	d->id = ev->id;
-	d->dev = ev->dev;
-	if (d->dev && m->devs_kept && index_dev(m, d))
+	d->d.dev = ev->dev;
+	if (d->d.dev && m->devs_kept && index_dev(m, d))
 		return nomem(m);
 	return 0;
 }
@@ -474,7 +528,6 @@ static int on_vdev_alloc(struct model *m, const struct trace_event *ev)
 	if (!v)
 		return nomem(m);
 	v->id = ev->id;
-	v->dev = ev->dev;
 	v->v.virt_id = ev->virt_id;
 	/* v6.17+ names the idev; before, the idev is the one with the same dev. */
 	if (ev->idev) {
@@ -485,13 +538,14 @@ static int on_vdev_alloc(struct model *m, const struct trace_event *ev)
 		d = otab_get(&m->devs, &m->pool, ev->ictx, ev->dev);
 	}
 	if (d && d->kind == K_IDEV)
-		pair(d, v);
+		pair(m, d, v);
 	return 0;
 }
 
 static int on_unbind(struct model *m, const struct trace_event *ev)
 {
 	struct obj *d = otab_get(&m->objs, &m->pool, ev->ictx, ev->obj);
+	struct unbind *u;
 
 	emit(m, ev, NULL);
 	if (!d) {
@@ -507,11 +561,15 @@ static int on_unbind(struct model *m, const struct trace_event *ev)
 		return 0;
 	}
 	d->flags |= O_UNBINDING;
-	d->d.unbind_ts = ev->ts;
-	d->d.unbind_stack = ev->stack;
-	d->d.has_pid = ev->has_pid;
-	d->d.pid = ev->pid;
-	memcpy(d->d.comm, ev->comm, sizeof(d->d.comm));
+	if (!d->d.unbind)
+		d->d.unbind = unbind_get(m);
+	if (!d->d.unbind)
+		return nomem(m);
+	u = &m->unbinds[d->d.unbind - 1];
+	u->stack = ev->stack;
+	u->has_pid = ev->has_pid;
+	u->pid = ev->pid;
+	memcpy(u->comm, ev->comm, sizeof(u->comm));
 	return 0;
 }
 
@@ -543,6 +601,8 @@ static struct obj *ending(struct model *m, struct obj *o, int kind,
 static int on_unbind_done(struct model *m, const struct trace_event *ev)
 {
 	struct obj *d = otab_get(&m->objs, &m->pool, ev->ictx, ev->obj), *v;
+	static const struct unbind unknown;
+	const struct unbind *u;
 
 	emit(m, ev, NULL);
 	d = ending(m, d, K_IDEV, O_UNTRACKED);
@@ -550,7 +610,8 @@ static int on_unbind_done(struct model *m, const struct trace_event *ev)
 		return 0;
 	if (!(d->flags & O_UNBINDING))
 		m->s.unexpected++;
-	while ((v = d->d.vdevs)) {
+	u = d->d.unbind ? &m->unbinds[d->d.unbind - 1] : &unknown;
+	while ((v = deref(m, d->pair))) {
 		struct finding f = {
 			.type = FINDING_ORPHAN,
 			.ts = ev->ts,
@@ -561,13 +622,13 @@ static int on_unbind_done(struct model *m, const struct trace_event *ev)
 			.virt_id = v->v.virt_id,
 			.idev = d->key,
 			.idev_id = d->id,
-			.has_pid = d->d.has_pid,
-			.pid = d->d.pid,
-			.stack = d->d.unbind_stack,
+			.has_pid = u->has_pid,
+			.pid = u->pid,
+			.stack = u->stack,
 		};
 
-		memcpy(f.comm, d->d.comm, sizeof(f.comm));
-		unpair(v);
+		memcpy(f.comm, u->comm, sizeof(f.comm));
+		unpair(m, v);
 		v->flags |= O_ORPHANED;
 		v->v.orphan_ts = ev->ts;
 		report(m, &f);
@@ -620,7 +681,7 @@ static void on_ctx_release(struct model *m, const struct trace_event *ev)
 	if (!c)
 		return;
 	/* Every object had to be destroyed before the release returned. */
-	for (o = c->next; o != c; o = o->next) {
+	for (o = deref(m, c->next); o != c; o = deref(m, o->next)) {
 		struct finding f = {
 			.type = FINDING_LEAK,
 			.ts = ev->ts,
@@ -637,8 +698,8 @@ static void on_ctx_release(struct model *m, const struct trace_event *ev)
 		}
 		report(m, &f);
 	}
-	while (c->next != c)
-		drop_obj(m, c->next);
+	while (c->next != ref(c))
+		drop_obj(m, deref(m, c->next));
 	otab_del(&m->ctxs, c);
 	obj_free(m, c);
 }
@@ -712,6 +773,7 @@ void model_free(struct model *m)
 	for (i = 0; i < m->pool.nchunks; i++)
 		big_free(m->pool.chunk[i], CHUNK_SIZE);
 	free(m->pool.chunk);
+	free(m->unbinds);
 	otab_free(&m->objs);
 	otab_free(&m->devs);
 	otab_free(&m->ctxs);
