@@ -1,11 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Fast path of the replay parser: jansson builds a tree per line and caps
- * replay at a few hundred thousand lines/s.  This accepts only what it can
- * decode exactly like jansson: one object of known keys, each at most once,
- * whose values are integers of up to 18 digits, strings without escapes or
- * non-ASCII bytes, and for "stack" an array of such strings.
- */
+/* The fields of a replay line that the replay knows: names and storage. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
