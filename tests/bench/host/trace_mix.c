@@ -183,7 +183,7 @@ static void extra(struct mix *m, __u64 slack)
 			return;
 		}
 	} else if (r < 8 && slack >= 6 && m->nunits) {
-		destroy(m, below(m, m->nunits));	/* a short-lived device */
+		destroy(m, below(m, m->nunits));	/* one device goes, one comes */
 		create(m);
 		return;
 	}
@@ -192,7 +192,7 @@ static void extra(struct mix *m, __u64 slack)
 
 /*
  * Queues the next action; false at the end.  Creating or destroying leaves
- * the slack as it is; a vdevice re-creation spends 3, a short-lived device
+ * the slack as it is; a vdevice re-creation spends 3, replacing a device
  * 3 per object, a failed remove 1.
  */
 static bool plan(struct mix *m)
