@@ -4,6 +4,7 @@
 #   make           build build/iommufd-trace (and build/guest/ for the VM)
 #   make test      unit tests, replay tests, end-to-end tests in test VMs
 #   make demo      the tracer over the selftests on the unfixed and upstream kernels
+#   make bench     what the tracer costs (tests/bench/README.md), not part of test
 
 OUTPUT := build
 CLANG ?= clang
@@ -21,7 +22,7 @@ TOOL_OBJS := $(addprefix $(OUTPUT)/,$(TOOL_SRCS:.c=.o))
 TOOL := $(OUTPUT)/iommufd-trace
 SKEL := $(OUTPUT)/iommufd_trace.skel.h
 
-.PHONY: all deps test unit replay-test e2e demo clean
+.PHONY: all deps test unit replay-test e2e demo bench clean
 all: $(TOOL) $(OUTPUT)/guest/iommufd-trace
 
 $(OUTPUT)/iommufd_trace.bpf.o: bpf/iommufd_trace.bpf.c bpf/vmlinux.h src/iommufd_trace.h
@@ -46,6 +47,7 @@ $(OUTPUT)/guest/iommufd-trace: $(TOOL)
 	cp $< $@
 
 include tests/unit/unit.mk
+include tests/bench/bench.mk
 include tests/bench/host/host.mk
 
 replay-test: $(TOOL)
@@ -65,6 +67,11 @@ test: deps
 demo: deps
 	$(MAKE) all
 	tests/e2e/demo.sh
+
+bench:
+	tests/install-deps.sh --bench
+	$(MAKE) all
+	tests/bench/run.sh
 
 clean:
 	rm -rf $(OUTPUT)

@@ -1,0 +1,104 @@
+#!/bin/sh
+# Runs in the test VM: every configuration of the benchmark on one kernel,
+# interleaved and repeated, then capacity and scale.  Prints "@@" records
+# for tests/bench/summarize.py.
+# Usage: guest-bench.sh ROUNDS CYCLE_N VDEV_N SCALE_STEPS BARE_SCALE_STEPS
+set -u
+B=/opt/bench
+rounds=$1 cycle_n=$2 vdev_n=$3 steps=$4 bare_steps=$5
+W=$B/workload
+
+# Unregistering the last ftrace-based kprobe and registering one again
+# crashes this kernel under TCG (kernel/repro/kprobe-reregister.sh); a
+# kprobe held for the whole boot keeps kprobe_ftrace_ops registered.
+# It is on a function the workload never calls.
+echo 'p:bench_keeper proc_pid_status' > /sys/kernel/tracing/kprobe_events &&
+	echo 1 > /sys/kernel/tracing/events/kprobes/bench_keeper/enable ||
+	echo "@@ERR keeper: cannot hold a kprobe; kprobe rows may crash the VM"
+
+# run NAME ROUND CMD...: the workload's lines, tagged, and errors loudly.
+run() {
+	name=$1 round=$2
+	shift 2
+	"$@" > /tmp/out 2> /tmp/err
+	st=$?
+	# Only the workload's lines: bpftrace writes to stdout too.
+	grep '^mode=' /tmp/out | sed "s/^/@@ $name round=$round status=$st /"
+	if [ $st -ne 0 ] || ! grep -q '^mode=' /tmp/out; then
+		echo "@@ERR $name round=$round status=$st"
+		tail -5 /tmp/err
+	fi
+}
+
+config() {
+	name=$1 round=$2
+	shift 2
+	case $name in
+	bare)		run $name $round "$@" ;;
+	floor_*)	run $name $round $B/floor ${name#floor_} -- "$@" ;;
+	trace_*)	run $name $round iommufd-trace check --probe-mode ${name#trace_} \
+				-o /tmp/trace.txt -- "$@" ;;
+	before_*)	run $name $round $B/iommufd-trace-before check \
+				--probe-mode ${name#before_} -o /tmp/trace.txt -- "$@" ;;
+	bpftrace)	run $name $round $B/bpftrace-dist/bpftrace -o /tmp/bt.txt \
+				-c "$*" $B/pairs.bt ;;
+	esac
+}
+
+configs="bare floor_kprobe floor_fentry trace_kprobe trace_fentry bpftrace"
+[ -x $B/iommufd-trace-before ] && configs="$configs before_kprobe before_fentry"
+reversed=
+for c in $configs; do reversed="$c $reversed"; done
+r=1
+while [ $r -le $rounds ]; do
+	# Forward on odd rounds, backward on even ones: no config always first.
+	order=$configs
+	[ $((r % 2)) -eq 0 ] && order=$reversed
+	for c in $order; do
+		config $c $r $W -m cycle -n $cycle_n
+		config $c $r $W -m vdev -n $vdev_n
+	done
+	r=$((r + 1))
+done
+grep -c ORPHAN /tmp/bt.txt 2>/dev/null | sed 's/^/@@ bpftrace_orphan_lines /'
+echo "@@ trace_summary $(tail -1 /tmp/trace.txt)"
+
+# "first_ts=N last_ts=N" of the events of a --json trace.
+span() {
+	printf 'first_ts=%s last_ts=%s' \
+		"$(grep -m1 '"ts":' "$1" | sed 's/.*"ts":\([0-9]*\).*/\1/')" \
+		"$(grep '"ts":' "$1" | tail -1 | sed 's/.*"ts":\([0-9]*\).*/\1/')"
+}
+
+# Capacity: parallel workloads under one tracer, at the default ring.
+for p in 1 2 4 8; do
+	cat > /tmp/par.sh <<PAR
+i=0
+while [ \$i -lt $p ]; do $W -m vdev -n $vdev_n -w 0 > /dev/null & i=\$((i + 1)); done
+wait
+PAR
+	iommufd-trace check --probe-mode fentry --json -o /tmp/cap.json -- sh /tmp/par.sh
+	st=$?
+	echo "@@ capacity procs=$p status=$st $(span /tmp/cap.json) $(tail -1 /tmp/cap.json)"
+done
+# Past it: the tracer is stopped while a burst larger than its ring is made.
+iommufd-trace check --probe-mode fentry --json -o /tmp/cap.json -- sh -c \
+	"kill -STOP \$PPID; $W -m vdev -n 20000 -w 0 > /dev/null; kill -CONT \$PPID"
+echo "@@ overflow burst_cycles=20000 status=$? $(tail -1 /tmp/cap.json)"
+
+# Scale: the same cycles with more and more devices (each with a vdevice)
+# alive, grown in steps in one context; -M adds the tracer's memory.  The
+# traced run goes last and holds its objects (-H) until the VM ends: the
+# kernel would take longer to tear them down than to make them.
+run scale_bare 1 $W -m vdev -n $vdev_n -r 3 -l "$bare_steps"
+iommufd-trace check --probe-mode fentry -o /tmp/trace.txt \
+	-- $W -m vdev -n $vdev_n -r 3 -l "$steps" -M -H > /tmp/scale.out 2> /tmp/scale.err &
+tracer=$!
+while ! grep -q '^held' /tmp/scale.out && kill -0 $tracer 2> /dev/null; do
+	sleep 5
+done
+grep '^mode=' /tmp/scale.out | sed 's/^/@@ scale_trace_fentry round=1 status=0 /'
+grep -q '^held' /tmp/scale.out || {
+	echo "@@ERR scale_trace_fentry round=1 status=1"
+	tail -5 /tmp/scale.err
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make bench: the benchmark of issue 4.  Boots the upstream test kernel once
+# and runs every configuration there (guest-bench.sh), then the checker
+# alone on this machine (host/run.sh), and writes build/bench/results.txt
+# and results.json (summarize.py).
+#
+# Environment: BENCH_ROUNDS (5), BENCH_CYCLE_N (100), BENCH_VDEV_N (1000),
+# BENCH_SCALE (1,1000,100000) and BENCH_BARE_SCALE (1,1000,10000: each
+# mock device takes ~8 ms to make under TCG), BENCH_MEM (4G: 100,000 take
+# ~2 GB under KASAN), BENCH_BEFORE (an older iommufd-trace binary to run
+# beside the current one, as before_kprobe/before_fentry rows).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. kernel/lib/common.sh
+
+out=build/bench
+stage=$out/opt/bench
+rounds=${BENCH_ROUNDS:-5}
+scale=${BENCH_SCALE:-1,1000,100000}
+
+kdir=$(kernel/vm build upstream | cut -f2)
+make -s bench-bins BENCH_KDIR="$kdir" BENCH_KTREE="$CACHE_DIR/tree/$KSRC_DIR"
+rm -rf "$stage"
+mkdir -p "$stage"
+cp $out/workload $out/floor tests/bench/pairs.bt tests/bench/guest-bench.sh "$stage/"
+tests/bench/bundle-bpftrace.sh "$stage/bpftrace-dist"
+if [ -n "${BENCH_BEFORE:-}" ]; then
+	cp "$BENCH_BEFORE" "$stage/iommufd-trace-before"
+fi
+
+echo "bench: VM run (log: $out/vm.log)"
+IOMMUFD_TRACE_MEM=${BENCH_MEM:-4G} kernel/vm run upstream --add "$stage" --timeout 7200 -- \
+	sh /opt/bench/guest-bench.sh "$rounds" "${BENCH_CYCLE_N:-100}" \
+	"${BENCH_VDEV_N:-1000}" "$scale" "${BENCH_BARE_SCALE:-1,1000,10000}" > $out/vm.log 2>&1 || {
+	tail -30 $out/vm.log
+	echo "bench: the VM run failed (log: $out/vm.log)" >&2
+	exit 1
+}
+
+echo "bench: the checker on this machine"
+tests/bench/host/run.sh $out/host
+
+python3 tests/bench/summarize.py $out/vm.log $out/host/host.json \
+	$out/results.txt $out/results.json \
+	"date=$(date -u +%Y-%m-%d)" \
+	"machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, QEMU TCG guest with 2 vCPUs" \
+	"kernel=$KSRC_PKG $KSRC_VERSION, upstream variant, KASAN and lockdep on"
