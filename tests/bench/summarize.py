@@ -228,7 +228,9 @@ def text_report(meta, table, rat, cap, sc, host, errors):
             if not isinstance(v, dict):
                 out.append(f"  {k}: {v}")
             else:
-                out.append(f"  {k}: " + ", ".join(f"{a} {b}" for a, b in v.items()))
+                # Each run's figures are in the JSON; the table has the best.
+                out.append(f"  {k}: " + ", ".join(f"{a} {b}" for a, b in v.items()
+                                                  if a not in ("runs", "command")))
         out.append("")
     for e in errors:
         out.append(f"error: {e}")
