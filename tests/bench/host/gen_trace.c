@@ -73,20 +73,6 @@ static int get_stack(void *arg, __u64 stack, const char **frames, int max)
 	return n;
 }
 
-static __u64 number(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || !*s || *end) {
-		fprintf(stderr, "gen_trace: bad %s: %s\n", what, s);
-		exit(2);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct report_cbs cbs = { .fmt_key = fmt_key,
@@ -104,13 +90,13 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "n:l:s:o:k")) != -1) {
 		switch (c) {
 		case 'n':
-			events = number(optarg, "event count");
+			events = mix_number("gen_trace", optarg, "event count");
 			break;
 		case 'l':
-			peak = number(optarg, "peak");
+			peak = mix_number("gen_trace", optarg, "peak");
 			break;
 		case 's':
-			seed = number(optarg, "seed");
+			seed = mix_number("gen_trace", optarg, "seed");
 			break;
 		case 'k':
 			by_dev = true;

@@ -63,20 +63,6 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static __u64 number(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || !*s || *end) {
-		fprintf(stderr, "model_bench: bad %s: %s\n", what, s);
-		exit(2);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	__u64 events = 10000000, peak = 3000000, seed = 1, fed = 0;
@@ -93,13 +79,13 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "n:l:s:k")) != -1) {
 		switch (c) {
 		case 'n':
-			events = number(optarg, "event count");
+			events = mix_number("model_bench", optarg, "event count");
 			break;
 		case 'l':
-			peak = number(optarg, "peak");
+			peak = mix_number("model_bench", optarg, "peak");
 			break;
 		case 's':
-			seed = number(optarg, "seed");
+			seed = mix_number("model_bench", optarg, "seed");
 			break;
 		case 'k':
 			by_dev = true;

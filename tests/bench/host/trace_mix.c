@@ -7,6 +7,7 @@
  * steady rate and, at the very end, on failed obj_removes.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -294,4 +295,18 @@ void mix_free(struct mix *m)
 	free(m->vdevs.free);
 	free(m->devs.free);
 	free(m);
+}
+
+__u64 mix_number(const char *prog, const char *s, const char *what)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || !*s || *end) {
+		fprintf(stderr, "%s: bad %s: %s\n", prog, what, s);
+		exit(2);
+	}
+	return v;
 }

@@ -27,4 +27,7 @@ struct mix *mix_new(__u64 events, __u64 peak, __u64 seed, bool by_dev);
 bool mix_next(struct mix *m, struct trace_event *ev);
 void mix_free(struct mix *m);
 
+/* @s as a number, or exits 2 saying which @what of @prog is bad. */
+__u64 mix_number(const char *prog, const char *s, const char *what);
+
 #endif /* TRACE_MIX_H */
