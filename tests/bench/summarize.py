@@ -250,13 +250,18 @@ def main():
         host = {}
         errors.append(f"host figures: {e}")
     table = timing_table(runs)
+    # What the last traced runs concluded: the rows traced a working kernel.
+    last_runs = {name: rest for name, rest in other
+                 if name in ("trace_summary", "bpftrace_orphan_lines")}
     result = {"meta": meta, "timing": table, "ratios": ratios(table),
+              "last_runs": last_runs,
               "capacity": capacity(other), "scale": scale(runs), "host": host,
               "errors": errors}
     with open(out_json, "w") as f:
         json.dump(result, f, indent=1)
     text = text_report(meta, table, result["ratios"], result["capacity"],
                        result["scale"], host, errors)
+    text += "".join(f"last run: {k} {v}\n" for k, v in last_runs.items())
     with open(out_txt, "w") as f:
         f.write(text)
     sys.stdout.write(text)
