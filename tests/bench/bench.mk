@@ -17,11 +17,11 @@ $(BENCH_OUT)/floor: tests/bench/floor.c $(BENCH_OUT)/floor.skel.h
 	$(CC) $(CFLAGS) -I$(BENCH_OUT) -o $@ $< $(LDLIBS)
 
 # Static: it runs in the initramfs.
-$(BENCH_OUT)/workload: tests/bench/workload.c
+$(BENCH_OUT)/workload: tests/bench/workload.c tests/lib/mockdev.c tests/lib/mockdev.h
 	@test -n "$(BENCH_KDIR)" || { echo "BENCH_KDIR is not set: use make bench" >&2; exit 2; }
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -static -isystem $(BENCH_KDIR)/usr/include \
-		-I$(BENCH_KTREE)/drivers/iommu/iommufd -o $@ $<
+	$(CC) $(CFLAGS) -static -isystem $(BENCH_KDIR)/usr/include -Itests/lib \
+		-I$(BENCH_KTREE)/drivers/iommu/iommufd -o $@ $(filter %.c,$^)
 
 .PHONY: bench-bins
 bench-bins: $(BENCH_OUT)/floor $(BENCH_OUT)/workload

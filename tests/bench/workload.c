@@ -29,84 +29,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/iommufd.h>
-#include "iommufd_test.h"
+#include "mockdev.h"
 
 static int iommufd = -1;
-
-static int destroy(__u32 id)
-{
-	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
-
-	return ioctl(iommufd, IOMMU_DESTROY, &cmd);
-}
-
-/* A mock device bound to the context, attached to @ioas_id. */
-static int bind_mock(__u32 ioas_id, __u32 *stdev_id, __u32 *idev_id)
-{
-	struct iommu_test_cmd cmd = {
-		.size = sizeof(cmd),
-		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
-		.id = ioas_id,
-	};
-
-	if (ioctl(iommufd, IOMMU_TEST_CMD, &cmd))
-		return -1;
-	*stdev_id = cmd.mock_domain.out_stdev_id;
-	*idev_id = cmd.mock_domain.out_idev_id;
-	return 0;
-}
-
-static int alloc_parent(__u32 idev_id, __u32 ioas_id, __u32 *hwpt_id)
-{
-	struct iommu_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.flags = IOMMU_HWPT_ALLOC_NEST_PARENT,
-		.dev_id = idev_id,
-		.pt_id = ioas_id,
-		.data_type = IOMMU_HWPT_DATA_NONE,
-	};
-
-	if (ioctl(iommufd, IOMMU_HWPT_ALLOC, &cmd))
-		return -1;
-	*hwpt_id = cmd.out_hwpt_id;
-	return 0;
-}
-
-static int alloc_viommu(__u32 idev_id, __u32 hwpt_id, __u32 *viommu_id)
-{
-	struct iommu_viommu_alloc cmd = {
-		.size = sizeof(cmd),
-		.type = IOMMU_VIOMMU_TYPE_SELFTEST,
-		.dev_id = idev_id,
-		.hwpt_id = hwpt_id,
-	};
-
-	if (ioctl(iommufd, IOMMU_VIOMMU_ALLOC, &cmd))
-		return -1;
-	*viommu_id = cmd.out_viommu_id;
-	return 0;
-}
-
-static int alloc_vdev(__u32 viommu_id, __u32 idev_id, __u64 virt_id,
-		      __u32 *vdev_id)
-{
-	struct iommu_vdevice_alloc cmd = {
-		.size = sizeof(cmd),
-		.viommu_id = viommu_id,
-		.dev_id = idev_id,
-		.virt_id = virt_id,
-	};
-
-	if (ioctl(iommufd, IOMMU_VDEVICE_ALLOC, &cmd))
-		return -1;
-	*vdev_id = cmd.out_vdevice_id;
-	return 0;
-}
 
 static void die(const char *what)
 {
@@ -118,16 +47,16 @@ static void one_cycle(__u32 ioas_id)
 {
 	__u32 stdev_id, idev_id, hwpt_id, viommu_id, vdev_id;
 
-	if (bind_mock(ioas_id, &stdev_id, &idev_id))
+	if (mock_bind(iommufd, ioas_id, &stdev_id, &idev_id))
 		die("IOMMU_TEST_OP_MOCK_DOMAIN");
-	if (alloc_parent(idev_id, ioas_id, &hwpt_id))
+	if (mock_nest_parent(iommufd, idev_id, ioas_id, &hwpt_id))
 		die("IOMMU_HWPT_ALLOC");
-	if (alloc_viommu(idev_id, hwpt_id, &viommu_id))
+	if (mock_viommu(iommufd, idev_id, hwpt_id, &viommu_id))
 		die("IOMMU_VIOMMU_ALLOC");
-	if (alloc_vdev(viommu_id, idev_id, 1, &vdev_id))
+	if (mock_vdevice(iommufd, viommu_id, idev_id, 1, &vdev_id))
 		die("IOMMU_VDEVICE_ALLOC");
-	if (destroy(vdev_id) || destroy(viommu_id) || destroy(hwpt_id) ||
-	    destroy(stdev_id))
+	if (mock_destroy(iommufd, vdev_id) || mock_destroy(iommufd, viommu_id) ||
+	    mock_destroy(iommufd, hwpt_id) || mock_destroy(iommufd, stdev_id))
 		die("IOMMU_DESTROY");
 }
 
@@ -136,9 +65,9 @@ static void one_vdev_cycle(__u32 viommu_id, __u32 idev_id)
 {
 	__u32 vdev_id;
 
-	if (alloc_vdev(viommu_id, idev_id, 1, &vdev_id))
+	if (mock_vdevice(iommufd, viommu_id, idev_id, 1, &vdev_id))
 		die("IOMMU_VDEVICE_ALLOC");
-	if (destroy(vdev_id))
+	if (mock_destroy(iommufd, vdev_id))
 		die("IOMMU_DESTROY");
 }
 
@@ -156,13 +85,13 @@ static void grow_live(struct live_set *ls, unsigned long target)
 	__u32 stdev_id, idev_id, vdev_id;
 
 	for (; ls->nr < target; ls->nr++) {
-		if (bind_mock(ls->ioas_id, &stdev_id, &idev_id))
+		if (mock_bind(iommufd, ls->ioas_id, &stdev_id, &idev_id))
 			die("live IOMMU_TEST_OP_MOCK_DOMAIN");
 		if (!ls->viommu_id &&
-		    (alloc_parent(idev_id, ls->ioas_id, &ls->hwpt_id) ||
-		     alloc_viommu(idev_id, ls->hwpt_id, &ls->viommu_id)))
+		    (mock_nest_parent(iommufd, idev_id, ls->ioas_id, &ls->hwpt_id) ||
+		     mock_viommu(iommufd, idev_id, ls->hwpt_id, &ls->viommu_id)))
 			die("live vIOMMU");
-		if (alloc_vdev(ls->viommu_id, idev_id, ls->nr + 1, &vdev_id))
+		if (mock_vdevice(iommufd, ls->viommu_id, idev_id, ls->nr + 1, &vdev_id))
 			die("live IOMMU_VDEVICE_ALLOC");
 	}
 }
@@ -229,7 +158,6 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	unsigned long cycles = 1000, warmup = 10, repeats = 1, target, grow_ms, i, r;
-	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
 	__u32 stdev_id, idev_id = 0, hwpt_id, viommu_id = 0;
 	const char *steps = "0", *mode = "cycle";
 	struct live_set ls = { 0 };
@@ -256,13 +184,12 @@ int main(int argc, char **argv)
 	iommufd = open("/dev/iommu", O_RDWR);
 	if (iommufd < 0)
 		die("/dev/iommu");
-	if (ioctl(iommufd, IOMMU_IOAS_ALLOC, &ioas))
+	if (mock_ioas(iommufd, &ls.ioas_id))
 		die("IOMMU_IOAS_ALLOC");
-	ls.ioas_id = ioas.out_ioas_id;
 	if (vdev_mode &&
-	    (bind_mock(ls.ioas_id, &stdev_id, &idev_id) ||
-	     alloc_parent(idev_id, ls.ioas_id, &hwpt_id) ||
-	     alloc_viommu(idev_id, hwpt_id, &viommu_id)))
+	    (mock_bind(iommufd, ls.ioas_id, &stdev_id, &idev_id) ||
+	     mock_nest_parent(iommufd, idev_id, ls.ioas_id, &hwpt_id) ||
+	     mock_viommu(iommufd, idev_id, hwpt_id, &viommu_id)))
 		die("vdev mode setup");
 
 	for (;;) {
