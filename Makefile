@@ -49,6 +49,7 @@ $(OUTPUT)/guest/iommufd-trace: $(TOOL)
 include tests/unit/unit.mk
 include tests/bench/bench.mk
 include tests/bench/host/host.mk
+include tests/e2e/e2e.mk
 
 replay-test: $(TOOL)
 	tests/replay/run.sh $(TOOL)
