@@ -12,16 +12,19 @@ UNIT_TESTS := $(UNIT_OUT)/test_model $(UNIT_OUT)/test_intern \
 
 $(UNIT_OUT)/test_model: tests/unit/test_model.c src/model.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(UNIT_OUT)/test_intern: tests/unit/test_intern.c src/intern.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(UNIT_OUT)/test_replay: tests/unit/test_replay.c src/replay.c src/replay_fields.c src/report.c \
 			 src/model.c src/intern.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -ljansson
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -ljansson
 
 .PHONY: unit
 unit: $(UNIT_TESTS)
