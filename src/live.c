@@ -18,6 +18,7 @@
 #include "live.h"
 #include "model.h"
 #include "preflight.h"
+#include "status.h"
 
 #define STACK_DEPTH 127
 /* How long check mode waits for events after the command exited. */
@@ -230,29 +231,18 @@ static void print_attached(const struct live *l)
 		"vdevices hold only the struct device (v6.13-v6.16 shape: orphans possible)");
 }
 
-static int exit_status(const struct model_summary *sum)
-{
-	switch (sum->verdict) {
-	case VERDICT_CLEAN:
-		return 0;
-	case VERDICT_FINDINGS:
-		return 1;
-	default:
-		return 3;
-	}
-}
-
-static int run(struct live *l)
+static enum status run(struct live *l)
 {
 	const struct report_cbs cbs = { .fmt_key = fmt_key, .get_stack = get_stack };
 	struct model_summary sum;
 	struct ring_buffer *rb;
-	int status = -1, err;
+	enum status status;
+	int cmd_status = -1, err;
 	pid_t child = 0;
 
 	err = tracer_attach(&l->tracer, &l->opts->probe, &l->ki, l->ksyms);
 	if (err)
-		return err == -1 ? 3 : 2;
+		return err;
 	print_attached(l);
 	l->report = report_new(l->opts->out, &l->opts->report, &cbs, l);
 	l->model = l->report ? model_new(&report_sink, l->report) : NULL;
@@ -260,54 +250,55 @@ static int run(struct live *l)
 	if (!l->model || !rb) {
 		fprintf(stderr, "iommufd-trace: out of memory\n");
 		ring_buffer__free(rb);
-		return 2;
+		return STATUS_ERROR;
 	}
 	if (l->opts->cmd) {
 		child = start_command(l->opts->cmd);
 		if (child < 0) {
 			ring_buffer__free(rb);
-			return 2;
+			return STATUS_ERROR;
 		}
 	}
-	err = trace_loop(l, rb, child, &status);
+	err = trace_loop(l, rb, child, &cmd_status);
 	ring_buffer__free(rb);
 	if (err)
-		return 2;
+		return STATUS_ERROR;
 	model_finish(l->model, false, &sum);
 	report_summary(l->report, &sum);
+	status = verdict_status(sum.verdict);
 	if (report_flush(l->report)) {
 		fprintf(stderr, "iommufd-trace: cannot write the report: %s\n", strerror(errno));
-		return 2;
+		return status_worst(status, STATUS_ERROR);
 	}
-	if (l->opts->cmd && WIFEXITED(status))
+	if (l->opts->cmd && WIFEXITED(cmd_status))
 		fprintf(stderr, "iommufd-trace: %s exited with status %d\n",
-			l->opts->cmd[0], WEXITSTATUS(status));
-	else if (l->opts->cmd && WIFSIGNALED(status))
+			l->opts->cmd[0], WEXITSTATUS(cmd_status));
+	else if (l->opts->cmd && WIFSIGNALED(cmd_status))
 		fprintf(stderr, "iommufd-trace: %s was killed by signal %d\n",
-			l->opts->cmd[0], WTERMSIG(status));
-	return exit_status(&sum);
+			l->opts->cmd[0], WTERMSIG(cmd_status));
+	return status;
 }
 
-int live_run(const struct live_opts *opts)
+enum status live_run(const struct live_opts *opts)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	enum status ret;
 	struct live *l;
-	int ret;
 
 	l = calloc(1, sizeof(*l));
 	if (!l)
-		return 2;
+		return STATUS_ERROR;
 	l->opts = opts;
 	l->ksyms = ksyms_load();
 	if (!l->ksyms) {
 		fprintf(stderr, "iommufd-trace: cannot read /proc/kallsyms: %s\n", strerror(errno));
 		free(l);
-		return 2;
+		return STATUS_ERROR;
 	}
 	if (preflight(&l->ki, l->ksyms) < 0) {
 		ksyms_free(l->ksyms);
 		free(l);
-		return 2;
+		return STATUS_ERROR;
 	}
 	if (getrandom(&l->run_key, sizeof(l->run_key), 0) != sizeof(l->run_key))
 		l->run_key = (__u64)now_ms() * 0x9e3779b97f4a7c15ULL ^ getpid();

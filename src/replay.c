@@ -345,14 +345,15 @@ static int feed_lines(struct replay *rp, FILE *in, struct model *m)
 	return ret;
 }
 
-int replay_file(FILE *in, const char *name, FILE *out, FILE *err,
-		const struct report_opts *opts)
+enum status replay_file(FILE *in, const char *name, FILE *out, FILE *err,
+			const struct report_opts *opts)
 {
 	struct replay rp = { .name = name, .err = err };
+	enum status status = STATUS_ERROR;
 	struct model_summary sum;
 	struct report *r = NULL;
 	struct model *m = NULL;
-	int status = REPLAY_ERROR, ret;
+	int ret;
 
 	rp.in = intern_new();
 	if (rp.in)
@@ -367,14 +368,12 @@ int replay_file(FILE *in, const char *name, FILE *out, FILE *err,
 	if (!ret) {
 		model_finish(m, false, &sum);
 		report_summary(r, &sum);
-		status = sum.verdict == VERDICT_CLEAN ? REPLAY_CLEAN :
-			 sum.verdict == VERDICT_FINDINGS ? REPLAY_FINDINGS :
-			 REPLAY_INCONCLUSIVE;
+		status = verdict_status(sum.verdict);
 	}
 	ret = report_flush(r);
 	if (ret) {
 		fprintf(err, "%s: write error: %s\n", name, strerror(-ret));
-		status = REPLAY_ERROR;
+		status = status_worst(status, STATUS_ERROR);
 	}
 out:
 	model_free(m);
@@ -384,15 +383,15 @@ out:
 	return status;
 }
 
-int replay_run(const char *path, const struct report_opts *opts)
+enum status replay_run(const char *path, const struct report_opts *opts)
 {
 	bool is_stdin = !strcmp(path, "-");
 	FILE *in = is_stdin ? stdin : fopen(path, "r");
-	int status;
+	enum status status;
 
 	if (!in) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return REPLAY_ERROR;
+		return STATUS_ERROR;
 	}
 	status = replay_file(in, is_stdin ? "<stdin>" : path, stdout, stderr,
 			     opts);

@@ -89,7 +89,7 @@ static void malformed_lines(void)
 		snprintf(input, sizeof(input), "%s\n" BIND, malformed[i].line);
 		snprintf(want, sizeof(want), "t.jsonl:1: %s\n", malformed[i].msg);
 		res = replay(input, REPORT_JSON);
-		CHECK(res.status == REPLAY_ERROR);
+		CHECK(res.status == STATUS_ERROR);
 		CHECK(!strcmp(res.err, want));
 		if (strcmp(res.err, want))
 			printf("#   got %s#   want %s", res.err, want);
@@ -98,7 +98,7 @@ static void malformed_lines(void)
 		snprintf(input, sizeof(input), BIND "\n%s\n" BIND, malformed[i].line);
 		snprintf(want, sizeof(want), "t.jsonl:3: %s\n", malformed[i].msg);
 		res = replay(input, REPORT_JSON);
-		CHECK(res.status == REPLAY_ERROR && !strcmp(res.err, want));
+		CHECK(res.status == STATUS_ERROR && !strcmp(res.err, want));
 		/* Nothing after the bad line, and no summary. */
 		CHECK(!strstr(res.out, "summary"));
 		result_free(&res);
@@ -115,7 +115,7 @@ static void unknown_ev_counted(void)
 		"{\"ev\":\"unbind_done\",\"ts\":3,\"ictx\":\"c1\",\"idev\":\"d1\"}",
 		REPORT_JSON);
 
-	CHECK(res.status == REPLAY_CLEAN && !*res.err);
+	CHECK(res.status == STATUS_CLEAN && !*res.err);
 	CHECK(strstr(res.out, "\"events\":3,"));
 	CHECK(strstr(res.out, "\"unknown_events\":1,"));
 	CHECK(strstr(res.out, "\"verdict\":\"clean\"}}\n"));
@@ -130,7 +130,7 @@ static void findings_and_summary_skipped(void)
 		"{\"summary\":{\"events\":1,\"verdict\":\"findings\"}}\n",
 		REPORT_JSON);
 
-	CHECK(res.status == REPLAY_CLEAN && !*res.err);
+	CHECK(res.status == STATUS_CLEAN && !*res.err);
 	CHECK(!strstr(res.out, "finding"));
 	CHECK(strstr(res.out, "\"events\":1,"));
 	CHECK(strstr(res.out, "\"live\":1,"));
@@ -141,7 +141,7 @@ static void orphan_json(void)
 {
 	struct result res = replay(orphan_trace, REPORT_JSON);
 
-	CHECK(res.status == REPLAY_FINDINGS);
+	CHECK(res.status == STATUS_FINDINGS);
 	CHECK(strstr(res.out,
 		"{\"finding\":\"orphaned_vdevice\",\"ts\":4,\"ictx\":\"c1\","
 		"\"vdev\":\"v1\",\"vdev_id\":3,\"virt_id\":153,\"idev\":\"d1\","
@@ -158,7 +158,7 @@ static void orphan_text(void)
 {
 	struct result res = replay(orphan_trace, REPORT_TEXT);
 
-	CHECK(res.status == REPLAY_FINDINGS);
+	CHECK(res.status == STATUS_FINDINGS);
 	CHECK(strstr(res.out, "0.000000 unbind       ictx=c1 idev=d1 pid=42 comm=iommufd\n"));
 	CHECK(strstr(res.out,
 		"FINDING orphaned_vdevice: vdevice 3 (virt_id 0x99) of device 1 "
@@ -175,7 +175,7 @@ static void round_trip(void)
 	struct result a = replay(orphan_trace, REPORT_JSON);
 	struct result b = replay(a.out, REPORT_JSON);
 
-	CHECK(a.status == REPLAY_FINDINGS && b.status == a.status);
+	CHECK(a.status == STATUS_FINDINGS && b.status == a.status);
 	CHECK(!*b.err && !strcmp(a.out, b.out));
 	result_free(&a);
 	result_free(&b);
@@ -191,10 +191,10 @@ static void escaping(void)
 		REPORT_JSON);
 	struct result b = replay(a.out, REPORT_JSON);
 
-	CHECK(a.status == REPLAY_FINDINGS && !*a.err);
+	CHECK(a.status == STATUS_FINDINGS && !*a.err);
 	CHECK(strstr(a.out, "\"ictx\":\"c\\\"1\\\\\",\"idev\":\"d\\u000a\\u0001\""));
 	CHECK(strstr(a.out, "\"comm\":\"aaaaaaaaaaaaaa\\ufffd\""));
-	CHECK(b.status == REPLAY_FINDINGS && !*b.err);
+	CHECK(b.status == STATUS_FINDINGS && !*b.err);
 	CHECK(!strcmp(a.out, b.out));
 	result_free(&a);
 	result_free(&b);
@@ -207,14 +207,14 @@ static void exit_status(void)
 	res = replay(BIND "{\"ev\":\"lost\",\"ts\":2,\"count\":4}\n"
 		     "{\"ev\":\"ctx_release\",\"ts\":3,\"ictx\":\"c1\"}\n",
 		     REPORT_JSON);
-	CHECK(res.status == REPLAY_INCONCLUSIVE);
+	CHECK(res.status == STATUS_INCONCLUSIVE);
 	CHECK(strstr(res.out, "\"leaks\":1,\"untracked\":0,\"lost\":4,"));
 	CHECK(strstr(res.out, "\"verdict\":\"inconclusive\""));
 	result_free(&res);
 
 	/* Malformed wins over lost. */
 	res = replay("{\"ev\":\"lost\",\"ts\":2,\"count\":4}\n{\n", REPORT_JSON);
-	CHECK(res.status == REPLAY_ERROR);
+	CHECK(res.status == STATUS_ERROR);
 	result_free(&res);
 }
 
