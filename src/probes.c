@@ -173,7 +173,7 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 		fprintf(stderr, "iommufd-trace: cannot load the BPF programs (%s): %s%s\n",
 			probe_mode_name(mode), strerror(-err),
 			opts->verbose ? "" : " (--verbose shows libbpf's log)");
-		return STATUS_INCONCLUSIVE;
+		return STATUS_ERROR;
 	}
 	for (i = 0; i < NR_TARGETS; i++) {
 		struct target *tg = &targets[i];
@@ -203,8 +203,11 @@ int tracer_attach(struct tracer *t, const struct probe_opts *opts,
 			tracer_detach(t);
 		return err;
 	}
+	/*
+	 * fentry may fail to load or attach where kprobes work; without even
+	 * the object, kprobes would not do better.
+	 */
 	err = try_mode(t, PROBE_FENTRY, opts, ki, ks);
-	/* Without even the object, kprobes would not do better. */
 	if (!err || !t->skel)
 		return err;
 	tracer_detach(t);
