@@ -219,7 +219,7 @@ static int parse_event(struct replay *rp, struct trace_event *te)
 	if (get_uint(rp, ev, FLD_TS, true, INT64_MAX, &te->ts) ||
 	    get_task(rp, ev, te))
 		return -1;
-	if (te->type == (enum ev_type)EV_LOST)
+	if (te->type == EV_LOST)
 		return get_uint(rp, ev, FLD_COUNT, true, INT64_MAX, &te->count);
 	if (get_key(rp, ev, FLD_ICTX, true, &te->ictx))
 		return -1;

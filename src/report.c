@@ -240,7 +240,7 @@ static void json_event(struct report *r, const struct trace_event *ev,
 	puts_(r, "{\"ev\":");
 	jstr(r, ev_name(ev));
 	ju64(r, "ts", ev->ts);
-	if (ev->type != (enum ev_type)EV_LOST)
+	if (ev->type != EV_LOST)
 		jkey(r, "ictx", KEY_ICTX, ev->ictx);
 	switch ((unsigned int)ev->type) {
 	case EV_BIND:
@@ -345,7 +345,7 @@ static void text_event(struct report *r, const struct trace_event *ev,
 {
 	fprintf(r->out, "%llu.%06llu %-12s", ev->ts / 1000000000,
 		ev->ts % 1000000000 / 1000, ev_name(ev));
-	if (ev->type != (enum ev_type)EV_LOST)
+	if (ev->type != EV_LOST)
 		tkey(r, "ictx", KEY_ICTX, ev->ictx);
 	switch ((unsigned int)ev->type) {
 	case EV_BIND:

@@ -12,11 +12,8 @@
 
 #include "iommufd_trace.h"
 
-/* Model-only event: the tracer lost events.  Not produced by BPF. */
-#define EV_LOST		(EV_TYPE_MAX + 1)
-
 struct trace_event {
-	enum ev_type type;	/* enum ev_type or EV_LOST */
+	enum ev_type type;
 	__u64 ts;		/* ns */
 	__u64 ictx;
 	__u64 obj;		/* idev (bind, unbind*), vdev (vdev_*), any (abort) */
