@@ -136,13 +136,14 @@ static int on_event(void *arg, void *data, size_t size)
 	struct trace_event ev = {
 		.type = e->type, .ts = e->ts, .ictx = e->ictx, .obj = e->obj,
 		.idev = e->idev, .dev = e->dev, .virt_id = e->virt_id,
-		.id = e->id, .ret = e->ret, .pid = e->pid, .has_pid = true,
-		.stack = e->stack_id >= 0 && e->type == EV_UNBIND ? e->stack_id + 1ULL : 0,
+		.id = e->id, .ret = e->ret,
+		.task.pid = e->pid, .task.has_pid = true,
+		.task.stack = e->stack_id >= 0 && e->type == EV_UNBIND ? e->stack_id + 1ULL : 0,
 	};
 
 	if (size < sizeof(*e))
 		return 0;
-	memcpy(ev.comm, e->comm, sizeof(ev.comm));
+	memcpy(ev.task.comm, e->comm, sizeof(ev.task.comm));
 	l->last_ts = e->ts;
 	model_feed(l->model, &ev);
 	return 0;

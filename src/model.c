@@ -51,11 +51,8 @@ _Static_assert(sizeof(struct obj) == 64, "an object is a cache line");
 
 /* The task of an unbind, until its return: few at a time, so kept aside. */
 struct unbind {
-	__u64 stack;
-	__u32 pid;
+	struct task task;
 	__u32 next_free;	/* + 1 */
-	char comm[TASK_COMM_LEN];
-	bool has_pid;
 };
 
 /*
@@ -545,7 +542,6 @@ static int on_vdev_alloc(struct model *m, const struct trace_event *ev)
 static int on_unbind(struct model *m, const struct trace_event *ev)
 {
 	struct obj *d = otab_get(&m->objs, &m->pool, ev->ictx, ev->obj);
-	struct unbind *u;
 
 	emit(m, ev, NULL);
 	if (!d) {
@@ -565,11 +561,7 @@ static int on_unbind(struct model *m, const struct trace_event *ev)
 		d->d.unbind = unbind_get(m);
 	if (!d->d.unbind)
 		return nomem(m);
-	u = &m->unbinds[d->d.unbind - 1];
-	u->stack = ev->stack;
-	u->has_pid = ev->has_pid;
-	u->pid = ev->pid;
-	memcpy(u->comm, ev->comm, sizeof(u->comm));
+	m->unbinds[d->d.unbind - 1].task = ev->task;
 	return 0;
 }
 
@@ -622,12 +614,9 @@ static int on_unbind_done(struct model *m, const struct trace_event *ev)
 			.virt_id = v->v.virt_id,
 			.idev = d->key,
 			.idev_id = d->id,
-			.has_pid = u->has_pid,
-			.pid = u->pid,
-			.stack = u->stack,
+			.task = u->task,
 		};
 
-		memcpy(f.comm, u->comm, sizeof(f.comm));
 		unpair(m, v);
 		v->flags |= O_ORPHANED;
 		v->v.orphan_ts = ev->ts;

@@ -35,10 +35,7 @@ struct finding {
 	/* FINDING_ORPHAN: the device and its unbind */
 	__u64 idev;
 	__u32 idev_id;
-	bool has_pid;
-	__u32 pid;
-	char comm[TASK_COMM_LEN];
-	__u64 stack;
+	struct task task;
 };
 
 /* What the model learned about an event, for its output line. */

@@ -159,7 +159,7 @@ static int get_ret(struct replay *rp, const char *ev, __s32 *ret)
 }
 
 /* pid, comm and stack; the frames, joined by NULs, become one key. */
-static int get_task(struct replay *rp, const char *ev, struct trace_event *te)
+static int get_task(struct replay *rp, const char *ev, struct task *t)
 {
 	const struct field *comm = field(rp, FLD_COMM);
 	const struct field *stack = field(rp, FLD_STACK);
@@ -167,13 +167,13 @@ static int get_task(struct replay *rp, const char *ev, struct trace_event *te)
 
 	if (get_uint(rp, ev, FLD_PID, false, UINT32_MAX, &pid))
 		return -1;
-	te->has_pid = field(rp, FLD_PID)->kind != FK_ABSENT;
-	te->pid = pid;
+	t->has_pid = field(rp, FLD_PID)->kind != FK_ABSENT;
+	t->pid = pid;
 	if (comm->kind != FK_ABSENT) {
 		if (comm->kind != FK_STR)
 			return fail(rp, "\"comm\" must be a string");
-		memcpy(te->comm, comm->s, comm->len < sizeof(te->comm) - 1 ?
-		       comm->len : sizeof(te->comm) - 1);
+		memcpy(t->comm, comm->s, comm->len < sizeof(t->comm) - 1 ?
+		       comm->len : sizeof(t->comm) - 1);
 	}
 	if (stack->kind == FK_ABSENT)
 		return 0;
@@ -181,8 +181,8 @@ static int get_task(struct replay *rp, const char *ev, struct trace_event *te)
 		return fail(rp, "\"stack\" must be an array of strings");
 	if (!stack->len)
 		return 0;
-	te->stack = intern_get(rp->in, stack->s, stack->len);
-	return te->stack ? 0 : fail(rp, "out of memory");
+	t->stack = intern_get(rp->in, stack->s, stack->len);
+	return t->stack ? 0 : fail(rp, "out of memory");
 }
 
 /*
@@ -217,7 +217,7 @@ static int parse_event(struct replay *rp, struct trace_event *te)
 	te->type = ev_types[i].type;
 
 	if (get_uint(rp, ev, FLD_TS, true, INT64_MAX, &te->ts) ||
-	    get_task(rp, ev, te))
+	    get_task(rp, ev, &te->task))
 		return -1;
 	if (te->type == EV_LOST)
 		return get_uint(rp, ev, FLD_COUNT, true, INT64_MAX, &te->count);

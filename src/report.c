@@ -208,20 +208,19 @@ static void jkey(struct report *r, const char *name, enum key_kind kind,
 	jstr(r, key_str(r, kind, key, buf, sizeof(buf)));
 }
 
-static void jtask(struct report *r, bool has_pid, __u32 pid, const char *comm,
-		  __u64 stack)
+static void jtask(struct report *r, const struct task *t)
 {
 	const char *frames[REPORT_MAX_FRAMES];
 	char cbuf[TASK_COMM_LEN + 1];
 	int i, n;
 
-	if (has_pid) {
-		ju64(r, "pid", pid);
+	if (t->has_pid) {
+		ju64(r, "pid", t->pid);
 		jname(r, "comm");
-		comm_str(comm, cbuf);
+		comm_str(t->comm, cbuf);
 		jstr(r, cbuf);
 	}
-	n = stack_frames(r, stack, frames);
+	n = stack_frames(r, t->stack, frames);
 	if (n <= 0)
 		return;
 	jname(r, "stack");
@@ -275,7 +274,7 @@ static void json_event(struct report *r, const struct trace_event *ev,
 		ju64(r, "count", ev->count);
 		break;
 	}
-	jtask(r, ev->has_pid, ev->pid, ev->comm, ev->stack);
+	jtask(r, &ev->task);
 	puts_(r, "}\n");
 }
 
@@ -290,7 +289,7 @@ static void json_finding(struct report *r, const struct finding *f)
 		ju64(r, "virt_id", f->virt_id);
 		jkey(r, "idev", KEY_IDEV, f->idev);
 		ju64(r, "idev_id", f->idev_id);
-		jtask(r, f->has_pid, f->pid, f->comm, f->stack);
+		jtask(r, &f->task);
 	} else {
 		puts_(r, "{\"finding\":\"leaked_object\"");
 		ju64(r, "ts", f->ts);
@@ -378,9 +377,9 @@ static void text_event(struct report *r, const struct trace_event *ev,
 		fprintf(r->out, " count=%llu", ev->count);
 		break;
 	}
-	if (ev->has_pid) {
-		fprintf(r->out, " pid=%u comm=", ev->pid);
-		tcomm(r, ev->comm);
+	if (ev->task.has_pid) {
+		fprintf(r->out, " pid=%u comm=", ev->task.pid);
+		tcomm(r, ev->task.comm);
 	}
 	fputc('\n', r->out);
 }
@@ -406,16 +405,16 @@ static void text_finding(struct report *r, const struct finding *f)
 		"of device %u in ictx %s outlived its unbind (",
 		f->id, f->virt_id, f->idev_id,
 		key_str(r, KEY_ICTX, f->ictx, b1, sizeof(b1)));
-	if (f->has_pid) {
-		fprintf(r->out, "pid %u ", f->pid);
-		tcomm(r, f->comm);
+	if (f->task.has_pid) {
+		fprintf(r->out, "pid %u ", f->task.pid);
+		tcomm(r, f->task.comm);
 	} else {
 		fputs("task unknown", r->out);
 	}
 	fprintf(r->out, ") [vdev %s idev %s]\n",
 		key_str(r, KEY_VDEV, f->obj, b2, sizeof(b2)),
 		key_str(r, KEY_IDEV, f->idev, b3, sizeof(b3)));
-	n = stack_frames(r, f->stack, frames);
+	n = stack_frames(r, f->task.stack, frames);
 	for (i = 0; i < n; i++)
 		fprintf(r->out, "    %s\n", frames[i]);
 }

@@ -86,9 +86,9 @@ static void vdev(struct rec *r, __u64 c, __u64 v, __u32 id, __u64 d, __u64 dev)
 static void unbind(struct rec *r, __u64 c, __u64 d)
 {
 	struct trace_event ev = { .type = EV_UNBIND, .ictx = c, .obj = d,
-				  .pid = 42, .has_pid = true, .stack = 77 };
+				  .task = { .pid = 42, .has_pid = true,
+					    .stack = 77, .comm = "iommufd" } };
 
-	strcpy(ev.comm, "iommufd");
 	feed(r, ev);
 }
 
@@ -135,8 +135,9 @@ static void orphan_by_idev_key(void)
 	CHECK(f->type == FINDING_ORPHAN);
 	CHECK(f->ictx == C1 && f->obj == V1 && f->id == 3);
 	CHECK(f->virt_id == 0x99 && f->idev == D1 && f->idev_id == 1);
-	CHECK(f->has_pid && f->pid == 42 && !strcmp(f->comm, "iommufd"));
-	CHECK(f->stack == 77 && f->ts == r->now);
+	CHECK(f->task.has_pid && f->task.pid == 42);
+	CHECK(!strcmp(f->task.comm, "iommufd"));
+	CHECK(f->task.stack == 77 && f->ts == r->now);
 	s = finish(r, false);
 	CHECK(s.orphans == 1 && s.leaks == 0 && s.live == 1);
 	CHECK(s.verdict == VERDICT_FINDINGS);
