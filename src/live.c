@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "iommufd_trace.skel.h"
+#include "iref.h"
 #include "ksyms.h"
 #include "live.h"
 #include "model.h"
@@ -78,7 +79,7 @@ static int get_stack(void *arg, __u64 stack, const char **frames, int max)
 {
 	struct live *l = arg;
 	__u64 ips[STACK_DEPTH] = {};
-	__u32 id = stack - 1;
+	__u32 id = iref_idx(stack);
 	int i, n = 0;
 
 	if (bpf_map__lookup_elem(l->tracer.skel->maps.stacks, &id, sizeof(id),
@@ -138,7 +139,8 @@ static int on_event(void *arg, void *data, size_t size)
 		.idev = e->idev, .dev = e->dev, .virt_id = e->virt_id,
 		.id = e->id, .ret = e->ret,
 		.task.pid = e->pid, .task.has_pid = true,
-		.task.stack = e->stack_id >= 0 && e->type == EV_UNBIND ? e->stack_id + 1ULL : 0,
+		.task.stack = e->stack_id >= 0 && e->type == EV_UNBIND ?
+			      iref_of(e->stack_id) : 0,
 	};
 
 	if (size < sizeof(*e))

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "iref.h"
 #include "model.h"
 
 enum obj_kind {
@@ -22,26 +23,23 @@ enum {
 	O_ABORTED	= 1 << 3,	/* ghost: creation failed */
 };
 
-/* An object: its index in the pool + 1; 0 is none. */
-typedef __u32 oref;
-
 /* One cache line: a lookup reads one object, and that is one miss. */
 struct obj {
 	__u64 ictx;		/* 0 for a K_CTX */
 	__u64 key;		/* kernel pointer or interned string */
 	__u32 idx;		/* in the pool */
 	__u32 id;
-	oref prev, next;	/* context list (a context is its own head); free list */
-	oref pair;		/* idev: its first vdevice; vdev: its idev */
+	iref prev, next;	/* context list (a context is its own head); free list */
+	iref pair;		/* idev: its first vdevice; vdev: its idev */
 	__u8 kind;
 	__u8 flags;
 	union {
 		struct {	/* K_IDEV */
 			__u64 dev;
-			__u32 unbind;	/* its unbind's task, in m->unbinds, + 1 */
+			iref unbind;	/* its unbind's task, in m->unbinds */
 		} d;
 		struct {	/* K_VDEV */
-			oref sprev, snext;	/* the other vdevices of its idev */
+			iref sprev, snext;	/* the other vdevices of its idev */
 			__u64 virt_id;
 			__u64 orphan_ts;
 		} v;
@@ -52,12 +50,12 @@ _Static_assert(sizeof(struct obj) == 64, "an object is a cache line");
 /* The task of an unbind, until its return: few at a time, so kept aside. */
 struct unbind {
 	struct task task;
-	__u32 next_free;	/* + 1 */
+	iref next_free;
 };
 
 /*
  * Open addressing, linear probing, load <= 1/2, backward-shift deletion.
- * A slot holds the upper half of the key's hash and the object's index + 1
+ * A slot holds the upper half of the key's hash and the object's iref
  * (0 is empty): with millions of objects every read of one is a cache
  * miss, so a lookup reads only objects whose hash matches, and neither
  * growth nor deletion reads any.  The home slot is in the hash bits, so
@@ -76,13 +74,13 @@ struct otab {
  */
 #define CHUNK_SIZE	(4UL << 20)
 #define POOL_CHUNK	(CHUNK_SIZE / sizeof(struct obj))
-#define MAX_CHUNKS	(UINT32_MAX / POOL_CHUNK)	/* index + 1 fits */
+#define MAX_CHUNKS	(UINT32_MAX / POOL_CHUNK)	/* an iref fits */
 
 struct pool {
 	struct obj **chunk;
 	__u32 nchunks, cap;
 	__u32 carved;		/* objects ever handed out of the chunks */
-	oref free;		/* linked by ->next */
+	iref free;		/* linked by ->next */
 };
 
 struct model {
@@ -94,7 +92,8 @@ struct model {
 	struct otab ctxs;
 	struct pool pool;
 	struct unbind *unbinds;
-	__u32 nunbinds, unbinds_cap, free_unbind;
+	__u32 nunbinds, unbinds_cap;
+	iref free_unbind;
 	bool nomem;		/* an allocation failed: state is incomplete */
 	struct model_summary s;
 };
@@ -149,14 +148,14 @@ static inline struct obj *obj_at(const struct pool *p, __u32 idx)
 	return &p->chunk[idx / POOL_CHUNK][idx % POOL_CHUNK];
 }
 
-static inline oref ref(const struct obj *o)
+static inline iref ref(const struct obj *o)
 {
-	return o->idx + 1;
+	return iref_of(o->idx);
 }
 
-static inline struct obj *deref(const struct model *m, oref r)
+static inline struct obj *deref(const struct model *m, iref r)
 {
-	return r ? obj_at(&m->pool, r - 1) : NULL;
+	return r ? obj_at(&m->pool, iref_idx(r)) : NULL;
 }
 
 static inline __u64 oslot(const struct otab *t, const struct obj *o)
@@ -192,7 +191,7 @@ static struct obj *otab_get(const struct otab *t, const struct pool *p,
 
 	while ((s = t->slot[i])) {
 		if (s >> 32 == tag) {
-			o = obj_at(p, (__u32)s - 1);
+			o = obj_at(p, iref_idx((iref)s));
 			if (o->ictx == ictx && okey(t, o) == k)
 				return o;
 		}
@@ -289,7 +288,7 @@ static struct obj *obj_alloc(struct model *m)
 	__u32 idx;
 
 	if (p->free) {
-		o = obj_at(p, p->free - 1);
+		o = obj_at(p, iref_idx(p->free));
 		p->free = o->next;
 		idx = o->idx;
 	} else {
@@ -380,13 +379,13 @@ static struct obj *new_obj(struct model *m, __u64 ictx, __u64 key,
 	return o;
 }
 
-/* A record for the task of an unbind, + 1; 0 when out of memory. */
-static __u32 unbind_get(struct model *m)
+/* A record for the task of an unbind; 0 when out of memory. */
+static iref unbind_get(struct model *m)
 {
-	__u32 r = m->free_unbind;
+	iref r = m->free_unbind;
 
 	if (r) {
-		m->free_unbind = m->unbinds[r - 1].next_free;
+		m->free_unbind = m->unbinds[iref_idx(r)].next_free;
 		return r;
 	}
 	if (m->nunbinds == m->unbinds_cap) {
@@ -401,12 +400,12 @@ static __u32 unbind_get(struct model *m)
 		m->unbinds = a;
 		m->unbinds_cap = cap;
 	}
-	return ++m->nunbinds;
+	return iref_of(m->nunbinds++);
 }
 
-static void unbind_put(struct model *m, __u32 r)
+static void unbind_put(struct model *m, iref r)
 {
-	m->unbinds[r - 1].next_free = m->free_unbind;
+	m->unbinds[iref_idx(r)].next_free = m->free_unbind;
 	m->free_unbind = r;
 }
 
@@ -491,7 +490,7 @@ static int index_devs(struct model *m)
 	for (i = 0; i <= m->ctxs.mask; i++) {
 		if (!m->ctxs.slot[i])
 			continue;
-		c = obj_at(&m->pool, (__u32)m->ctxs.slot[i] - 1);
+		c = obj_at(&m->pool, iref_idx((iref)m->ctxs.slot[i]));
 		for (o = deref(m, c->next); o != c; o = deref(m, o->next))
 			if (o->kind == K_IDEV && o->d.dev && index_dev(m, o))
 				return -ENOMEM;
@@ -561,7 +560,7 @@ static int on_unbind(struct model *m, const struct trace_event *ev)
 		d->d.unbind = unbind_get(m);
 	if (!d->d.unbind)
 		return nomem(m);
-	m->unbinds[d->d.unbind - 1].task = ev->task;
+	m->unbinds[iref_idx(d->d.unbind)].task = ev->task;
 	return 0;
 }
 
@@ -602,7 +601,7 @@ static int on_unbind_done(struct model *m, const struct trace_event *ev)
 		return 0;
 	if (!(d->flags & O_UNBINDING))
 		m->s.unexpected++;
-	u = d->d.unbind ? &m->unbinds[d->d.unbind - 1] : &unknown;
+	u = d->d.unbind ? &m->unbinds[iref_idx(d->d.unbind)] : &unknown;
 	while ((v = deref(m, d->pair))) {
 		struct finding f = {
 			.type = FINDING_ORPHAN,

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "iref.h"
 #include "report.h"
 #include "trace_mix.h"
 
@@ -69,7 +70,7 @@ static int get_stack(void *arg, __u64 stack, const char **frames, int max)
 	if (n > max)
 		n = max;
 	for (i = 0; i < n; i++)
-		frames[i] = stacks[stack - 1][i];
+		frames[i] = stacks[iref_idx(stack)][i];
 	return n;
 }
 

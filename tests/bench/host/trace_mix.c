@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iref.h"
 #include "trace_mix.h"
 
 #define CTXS		8
@@ -153,7 +154,7 @@ static void destroy(struct mix *m, size_t i)
 		vdev_destroy(m, u);
 	ev = push(m, EV_UNBIND, u->ctx);
 	ev->obj = u->idev;
-	ev->task.stack = 1 + below(m, MIX_STACKS);
+	ev->task.stack = iref_of(below(m, MIX_STACKS));
 	push(m, EV_UNBIND_DONE, u->ctx)->obj = u->idev;
 	key_put(&m->idevs, u->idev);
 	key_put(&m->devs, u->dev);
