@@ -10,7 +10,7 @@ UNIT_HDRS := $(wildcard src/*.h) tests/unit/test.h
 UNIT_TESTS := $(UNIT_OUT)/test_model $(UNIT_OUT)/test_intern \
 	      $(UNIT_OUT)/test_replay
 
-$(UNIT_OUT)/test_model: tests/unit/test_model.c src/model.c $(UNIT_HDRS)
+$(UNIT_OUT)/test_model: tests/unit/test_model.c src/model.c src/store.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
@@ -21,7 +21,7 @@ $(UNIT_OUT)/test_intern: tests/unit/test_intern.c src/intern.c $(UNIT_HDRS)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(UNIT_OUT)/test_replay: tests/unit/test_replay.c src/replay.c src/replay_fields.c src/report.c \
-			 src/model.c src/intern.c $(UNIT_HDRS)
+			 src/model.c src/store.c src/intern.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -ljansson
