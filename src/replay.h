@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Replay of a recorded JSON-lines trace (the vocabulary at the top of
- * report.c, e.g. the --json output of a live run) through the model,
- * printed exactly like live mode.
+ * Replay of a recorded JSON-lines trace (the vocabulary of vocab.c, e.g.
+ * the --json output of a live run) through the model, printed exactly like
+ * live mode.
  *
  * Input rules: one JSON object per line, blank lines allowed; unknown
  * fields are ignored; events with an unknown "ev" are counted and

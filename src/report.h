@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "vocab.h"
 
 enum report_format {
 	REPORT_TEXT,
@@ -29,14 +30,6 @@ enum report_format {
 struct report_opts {
 	enum report_format format;
 	bool no_events;		/* print findings and the summary only */
-};
-
-enum key_kind {
-	KEY_ICTX,
-	KEY_IDEV,
-	KEY_VDEV,
-	KEY_OBJ,
-	KEY_DEV,
 };
 
 /* Frames of the stack handle, as many as fit in @frames; at most REPORT_MAX_FRAMES asked. */

@@ -20,7 +20,8 @@ $(UNIT_OUT)/test_intern: tests/unit/test_intern.c src/intern.c $(UNIT_HDRS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
-$(UNIT_OUT)/test_replay: tests/unit/test_replay.c src/replay.c src/replay_fields.c src/report.c \
+$(UNIT_OUT)/test_replay: tests/unit/test_replay.c src/replay.c \
+			 src/report.c src/vocab.c \
 			 src/model.c src/store.c src/intern.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
