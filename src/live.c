@@ -62,15 +62,12 @@ static __u64 token(__u64 key, __u64 ptr)
 static const char *fmt_key(void *arg, enum key_kind kind, __u64 key,
 			   char *buf, size_t len)
 {
-	static const char prefix[] = { [KEY_ICTX] = 'c', [KEY_IDEV] = 'd',
-				       [KEY_VDEV] = 'v', [KEY_OBJ] = 'o',
-				       [KEY_DEV] = 'p' };
 	struct live *l = arg;
 
 	if (l->opts->raw_pointers)
 		snprintf(buf, len, "0x%llx", (unsigned long long)key);
 	else
-		snprintf(buf, len, "%c%012llx", prefix[kind],
+		snprintf(buf, len, "%c%012llx", key_prefix(kind),
 			 (unsigned long long)token(l->run_key, key));
 	return buf;
 }

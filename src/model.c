@@ -342,7 +342,7 @@ static void orphan_report(struct model *m, const struct obj *d,
 		.ictx = v->h.ictx,
 		.obj = v->h.key,
 		.id = v->h.id,
-		.is_vdev = true,
+		.obj_type = OBJ_VDEVICE,
 		.virt_id = v->v.virt_id,
 		.idev = d->h.key,
 		.idev_id = d->h.id,
@@ -420,10 +420,11 @@ static void leak_report(struct model *m, const struct obj *o, __u64 ts)
 		.ictx = o->h.ictx,
 		.obj = o->h.key,
 		.id = o->h.id,
+		.obj_type = OBJ_DEVICE,
 	};
 
 	if (o->kind == K_VDEV) {
-		f.is_vdev = true;
+		f.obj_type = OBJ_VDEVICE;
 		f.virt_id = o->v.virt_id;
 	}
 	emit_finding(m, &f);

@@ -30,7 +30,7 @@ struct finding {
 	__u64 ictx;
 	__u64 obj;		/* the vdevice, or the leaked object */
 	__u32 id;		/* its id in the context */
-	bool is_vdev;		/* FINDING_LEAK: vdevice, else device */
+	enum obj_type obj_type;	/* of the object */
 	__u64 virt_id;		/* vdevices only */
 	/* FINDING_ORPHAN: the device and its unbind */
 	__u64 idev;

@@ -148,6 +148,8 @@ static int read_field(struct replay *rp, const struct field *f, json_t *v,
 		return 0;
 	case FK_STACK:
 		return read_stack(rp, f->name, v, &t->stack);
+	case FK_OBJ_TYPE:	/* only in findings, which are not read */
+		break;
 	}
 	return 0;
 }

@@ -11,8 +11,7 @@
  *
  * Identifiers and stacks are opaque to the model; the caller's callbacks
  * turn them into strings (per-run tokens live, the original strings in
- * replay).  The JSON vocabulary, a contract with CI scripts and replay, is
- * described at the top of report.c.
+ * replay).  What is printed, by which names, is in vocab.c.
  */
 #ifndef REPORT_H
 #define REPORT_H

@@ -12,6 +12,13 @@
 
 #include "iommufd_trace.h"
 
+/* The types of iommufd object that the tool follows. */
+enum obj_type {
+	OBJ_DEVICE = 1,
+	OBJ_VDEVICE,
+	OBJ_TYPE_MAX,
+};
+
 /* The task an event came from, when known. */
 struct task {
 	__u64 stack;		/* opaque stack handle for the output layer, 0 = none */

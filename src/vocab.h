@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The vocabulary of the JSON lines: every event type with its name and its
- * fields.  Replay reads events from this table alone, so a new event is a
- * new row in vocab.c (and the model's rule for it).  The JSON lines are
- * described at the top of report.c.
+ * The vocabulary of the output, JSON lines and text: every event type,
+ * finding, object type and summary counter with its name and its fields.
+ * The report writes and replay reads from these tables alone, so a new
+ * event or object type is a new row in vocab.c (and the model's rule for
+ * it).  The JSON lines are described at the top of vocab.c.
  */
 #ifndef VOCAB_H
 #define VOCAB_H
@@ -19,6 +20,7 @@ enum key_kind {
 	KEY_VDEV,
 	KEY_OBJ,
 	KEY_DEV,
+	KEY_OF_TYPE,	/* that of the record's object type (findings) */
 };
 
 /* How a field is printed and read, and the type of its member. */
@@ -28,6 +30,7 @@ enum field_kind {
 	FK_S32,		/* __s32 */
 	FK_U64,		/* __u64, a JSON integer: at most 2^63 - 1 */
 	FK_HEX,		/* __u64, 0x... in text */
+	FK_OBJ_TYPE,	/* enum obj_type, by its name */
 	FK_PID,		/* struct task: its pid, if it has one */
 	FK_COMM,	/* struct task: its comm, if it has a pid */
 	FK_STACK,	/* struct task: its frames; not in text */
@@ -36,6 +39,7 @@ enum field_kind {
 #define FL_REQUIRED	(1 << 0)	/* replay: the event needs it */
 #define FL_EITHER	(1 << 1)	/* replay: the event needs one FL_EITHER field */
 #define FL_NOTE		(1 << 2)	/* in struct ev_note, shown if orphaned; not read */
+#define FL_VDEV		(1 << 3)	/* shown only when the object is a vdevice */
 
 struct field {
 	const char *name;
@@ -45,7 +49,7 @@ struct field {
 	__u16 off;		/* of its member in the record */
 };
 
-/* An event type: its name and fields, up to one without a name. */
+/* An event type or a finding: its name and fields, up to one without a name. */
 struct record {
 	const char *name;
 	const struct field *fields;
@@ -66,5 +70,22 @@ extern const struct field ev_head[], ev_tail[];
 const struct record *ev_record(unsigned int type);
 /* The type of the event called @name, 0 if there is none. */
 unsigned int ev_type_named(const char *name);
+const struct record *finding_record(enum finding_type type);
+
+const char *obj_type_name(enum obj_type type);
+enum key_kind obj_type_key(enum obj_type type);
+char key_prefix(enum key_kind kind);
+
+/* A __u64 of struct model_summary, in the JSON summary and as "N text". */
+struct counter {
+	const char *name;
+	const char *text;	/* NULL: not in text */
+	bool anomaly;		/* text: on the "anomalies" line, shown if one is not 0 */
+	__u16 off;
+};
+
+/* In the order they are printed. */
+extern const struct counter counters[];
+extern const size_t ncounters;
 
 #endif /* VOCAB_H */

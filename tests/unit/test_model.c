@@ -273,9 +273,9 @@ static void leaks_at_ctx_release(void)
 	bind(r, C2, D2, 1, P2);
 	ctx_release(r, C1);
 	CHECK(r->nfindings == 2);
-	CHECK(r->f[0].type == FINDING_LEAK && !r->f[0].is_vdev);
+	CHECK(r->f[0].type == FINDING_LEAK && r->f[0].obj_type == OBJ_DEVICE);
 	CHECK(r->f[0].obj == D1 && r->f[0].id == 1 && r->f[0].ictx == C1);
-	CHECK(r->f[1].type == FINDING_LEAK && r->f[1].is_vdev);
+	CHECK(r->f[1].type == FINDING_LEAK && r->f[1].obj_type == OBJ_VDEVICE);
 	CHECK(r->f[1].obj == V1 && r->f[1].id == 3 && r->f[1].virt_id == 0x99);
 	s = finish(r, false);
 	CHECK(s.leaks == 2 && s.live == 1 && s.verdict == VERDICT_FINDINGS);

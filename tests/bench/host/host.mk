@@ -10,7 +10,8 @@ BENCH_HOST_HDRS := $(wildcard src/*.h) tests/bench/host/trace_mix.h
 BENCH_HOST_BINS := $(BENCH_HOST_OUT)/gen_trace $(BENCH_HOST_OUT)/model_bench
 
 $(BENCH_HOST_OUT)/gen_trace: tests/bench/host/gen_trace.c tests/bench/host/trace_mix.c \
-			     src/report.c src/model.c src/store.c $(BENCH_HOST_HDRS)
+			     src/report.c src/vocab.c src/model.c src/store.c \
+			     $(BENCH_HOST_HDRS)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(BENCH_HOST_CFLAGS) -o $@ $(filter %.c,$^)
