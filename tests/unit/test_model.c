@@ -132,7 +132,7 @@ static void orphan_by_idev_key(void)
 	CHECK(r->nfindings == 0);
 	unbind_done(r, C1, D1);
 	CHECK(r->nfindings == 1);
-	CHECK(f->type == FINDING_ORPHAN);
+	CHECK(f->type == FINDING_ORPHAN && f->obj_type == OBJ_VDEVICE);
 	CHECK(f->ictx == C1 && f->obj == V1 && f->id == 3);
 	CHECK(f->virt_id == 0x99 && f->idev == D1 && f->idev_id == 1);
 	CHECK(f->task.has_pid && f->task.pid == 42);
