@@ -332,23 +332,35 @@ static struct obj *ending(struct model *m, struct obj *o, int kind,
 	return o;
 }
 
+/* A finding of @type about idev or vdev @o, at @ts. */
+static struct finding finding_of(enum finding_type type, const struct obj *o,
+				 __u64 ts)
+{
+	struct finding f = {
+		.type = type,
+		.ts = ts,
+		.ictx = o->h.ictx,
+		.obj = o->h.key,
+		.id = o->h.id,
+		.obj_type = OBJ_DEVICE,
+	};
+
+	if (o->kind == K_VDEV) {
+		f.obj_type = OBJ_VDEVICE;
+		f.virt_id = o->v.virt_id;
+	}
+	return f;
+}
+
 /* Vdevice @v outlived the unbind of @d, by the task of @u, at @ts. */
 static void orphan_report(struct model *m, const struct obj *d,
 			  const struct obj *v, const struct unbind *u, __u64 ts)
 {
-	struct finding f = {
-		.type = FINDING_ORPHAN,
-		.ts = ts,
-		.ictx = v->h.ictx,
-		.obj = v->h.key,
-		.id = v->h.id,
-		.obj_type = OBJ_VDEVICE,
-		.virt_id = v->v.virt_id,
-		.idev = d->h.key,
-		.idev_id = d->h.id,
-		.task = u->task,
-	};
+	struct finding f = finding_of(FINDING_ORPHAN, v, ts);
 
+	f.idev = d->h.key;
+	f.idev_id = d->h.id;
+	f.task = u->task;
 	emit_finding(m, &f);
 }
 
@@ -414,19 +426,8 @@ static int on_obj_abort(struct model *m, const struct trace_event *ev)
 /* Idev or vdev @o was alive when its context was released, at @ts. */
 static void leak_report(struct model *m, const struct obj *o, __u64 ts)
 {
-	struct finding f = {
-		.type = FINDING_LEAK,
-		.ts = ts,
-		.ictx = o->h.ictx,
-		.obj = o->h.key,
-		.id = o->h.id,
-		.obj_type = OBJ_DEVICE,
-	};
+	struct finding f = finding_of(FINDING_LEAK, o, ts);
 
-	if (o->kind == K_VDEV) {
-		f.obj_type = OBJ_VDEVICE;
-		f.virt_id = o->v.virt_id;
-	}
 	emit_finding(m, &f);
 }
 
