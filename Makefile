@@ -11,40 +11,66 @@ CLANG ?= clang
 BPFTOOL ?= bpftool
 
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Isrc -I$(OUTPUT)
+# -fms-extensions: the 7.x bpf/vmlinux.h has members that are a tagged
+# struct or union without a member name ("struct ns_tree;" in struct
+# ns_common), a Microsoft extension the kernel is built with; clang still
+# warns about each one, hence -Wno-microsoft-anon-tag.
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
 	-fms-extensions -Wno-microsoft-anon-tag -Ibpf -Isrc
 # One fully static binary: it runs as it is in the test VM's initramfs.
 LDLIBS := -static -l:libbpf.a -l:libelf.a -l:libjansson.a -lz
 
 TOOL_SRCS := main.c live.c probes.c preflight.c ksyms.c \
-	model.c report.c replay.c replay_fields.c intern.c
+	model.c store.c vocab.c report.c replay.c intern.c
 TOOL_OBJS := $(addprefix $(OUTPUT)/,$(TOOL_SRCS:.c=.o))
 TOOL := $(OUTPUT)/iommufd-trace
 SKEL := $(OUTPUT)/iommufd_trace.skel.h
+
+# "make V=1" shows the commands; "make -s" prints nothing.
+ifeq ($(V),1)
+	Q =
+	msg =
+else
+	Q = @
+	msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+	msg =
+endif
+
+# A generator that fails (bpftool, a redirect) leaves no output that make
+# would then call up to date; intermediates are kept.
+.DELETE_ON_ERROR:
+.SECONDARY:
 
 .PHONY: all deps test unit replay-test e2e demo bench clean
 all: $(TOOL) $(OUTPUT)/guest/iommufd-trace
 
 $(OUTPUT)/iommufd_trace.bpf.o: bpf/iommufd_trace.bpf.c bpf/vmlinux.h src/iommufd_trace.h
 	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(SKEL): $(OUTPUT)/iommufd_trace.bpf.o
-	$(BPFTOOL) gen skeleton $< name iommufd_trace_bpf > $@
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name iommufd_trace_bpf > $@
 
 # The skeleton is only needed by the files that load the programs.
 $(OUTPUT)/live.o $(OUTPUT)/probes.o: $(SKEL)
 
 $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(TOOL): $(TOOL_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(OUTPUT)/guest/iommufd-trace: $(TOOL)
 	@mkdir -p $(@D)
-	cp $< $@
+	$(call msg,CP,$@)
+	$(Q)cp $< $@
 
 include tests/unit/unit.mk
 include tests/bench/bench.mk

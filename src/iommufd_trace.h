@@ -14,6 +14,7 @@ enum ev_type {
 	EV_OBJ_REMOVE,		/* iommufd_object_remove() return: ictx, obj, id, ret */
 	EV_CTX_RELEASE,		/* iommufd_fops_release() return: ictx */
 	EV_OBJ_ABORT,		/* iommufd_object_abort_and_destroy(): ictx, obj */
+	EV_LOST,		/* user space's: the tracer lost events: count */
 	EV_TYPE_MAX,
 };
 

@@ -14,10 +14,12 @@
 #include <bpf/libbpf.h>
 
 #include "iommufd_trace.skel.h"
+#include "iref.h"
 #include "ksyms.h"
 #include "live.h"
 #include "model.h"
 #include "preflight.h"
+#include "status.h"
 
 #define STACK_DEPTH 127
 /* How long check mode waits for events after the command exited. */
@@ -60,15 +62,12 @@ static __u64 token(__u64 key, __u64 ptr)
 static const char *fmt_key(void *arg, enum key_kind kind, __u64 key,
 			   char *buf, size_t len)
 {
-	static const char prefix[] = { [KEY_ICTX] = 'c', [KEY_IDEV] = 'd',
-				       [KEY_VDEV] = 'v', [KEY_OBJ] = 'o',
-				       [KEY_DEV] = 'p' };
 	struct live *l = arg;
 
 	if (l->opts->raw_pointers)
 		snprintf(buf, len, "0x%llx", (unsigned long long)key);
 	else
-		snprintf(buf, len, "%c%012llx", prefix[kind],
+		snprintf(buf, len, "%c%012llx", key_prefix(kind),
 			 (unsigned long long)token(l->run_key, key));
 	return buf;
 }
@@ -77,7 +76,7 @@ static int get_stack(void *arg, __u64 stack, const char **frames, int max)
 {
 	struct live *l = arg;
 	__u64 ips[STACK_DEPTH] = {};
-	__u32 id = stack - 1;
+	__u32 id = iref_idx(stack);
 	int i, n = 0;
 
 	if (bpf_map__lookup_elem(l->tracer.skel->maps.stacks, &id, sizeof(id),
@@ -135,13 +134,15 @@ static int on_event(void *arg, void *data, size_t size)
 	struct trace_event ev = {
 		.type = e->type, .ts = e->ts, .ictx = e->ictx, .obj = e->obj,
 		.idev = e->idev, .dev = e->dev, .virt_id = e->virt_id,
-		.id = e->id, .ret = e->ret, .pid = e->pid, .has_pid = true,
-		.stack = e->stack_id >= 0 && e->type == EV_UNBIND ? e->stack_id + 1ULL : 0,
+		.id = e->id, .ret = e->ret,
+		.task.pid = e->pid, .task.has_pid = true,
+		.task.stack = e->stack_id >= 0 && e->type == EV_UNBIND ?
+			      iref_of(e->stack_id) : 0,
 	};
 
 	if (size < sizeof(*e))
 		return 0;
-	memcpy(ev.comm, e->comm, sizeof(ev.comm));
+	memcpy(ev.task.comm, e->comm, sizeof(ev.task.comm));
 	l->last_ts = e->ts;
 	model_feed(l->model, &ev);
 	return 0;
@@ -230,29 +231,18 @@ static void print_attached(const struct live *l)
 		"vdevices hold only the struct device (v6.13-v6.16 shape: orphans possible)");
 }
 
-static int exit_status(const struct model_summary *sum)
-{
-	switch (sum->verdict) {
-	case VERDICT_CLEAN:
-		return 0;
-	case VERDICT_FINDINGS:
-		return 1;
-	default:
-		return 3;
-	}
-}
-
-static int run(struct live *l)
+static enum status run(struct live *l)
 {
 	const struct report_cbs cbs = { .fmt_key = fmt_key, .get_stack = get_stack };
 	struct model_summary sum;
 	struct ring_buffer *rb;
-	int status = -1, err;
+	enum status status;
+	int cmd_status = -1, err;
 	pid_t child = 0;
 
 	err = tracer_attach(&l->tracer, &l->opts->probe, &l->ki, l->ksyms);
 	if (err)
-		return err == -1 ? 3 : 2;
+		return err;
 	print_attached(l);
 	l->report = report_new(l->opts->out, &l->opts->report, &cbs, l);
 	l->model = l->report ? model_new(&report_sink, l->report) : NULL;
@@ -260,54 +250,55 @@ static int run(struct live *l)
 	if (!l->model || !rb) {
 		fprintf(stderr, "iommufd-trace: out of memory\n");
 		ring_buffer__free(rb);
-		return 2;
+		return STATUS_ERROR;
 	}
 	if (l->opts->cmd) {
 		child = start_command(l->opts->cmd);
 		if (child < 0) {
 			ring_buffer__free(rb);
-			return 2;
+			return STATUS_ERROR;
 		}
 	}
-	err = trace_loop(l, rb, child, &status);
+	err = trace_loop(l, rb, child, &cmd_status);
 	ring_buffer__free(rb);
 	if (err)
-		return 2;
+		return STATUS_ERROR;
 	model_finish(l->model, false, &sum);
 	report_summary(l->report, &sum);
+	status = verdict_status(sum.verdict);
 	if (report_flush(l->report)) {
 		fprintf(stderr, "iommufd-trace: cannot write the report: %s\n", strerror(errno));
-		return 2;
+		return status_worst(status, STATUS_ERROR);
 	}
-	if (l->opts->cmd && WIFEXITED(status))
+	if (l->opts->cmd && WIFEXITED(cmd_status))
 		fprintf(stderr, "iommufd-trace: %s exited with status %d\n",
-			l->opts->cmd[0], WEXITSTATUS(status));
-	else if (l->opts->cmd && WIFSIGNALED(status))
+			l->opts->cmd[0], WEXITSTATUS(cmd_status));
+	else if (l->opts->cmd && WIFSIGNALED(cmd_status))
 		fprintf(stderr, "iommufd-trace: %s was killed by signal %d\n",
-			l->opts->cmd[0], WTERMSIG(status));
-	return exit_status(&sum);
+			l->opts->cmd[0], WTERMSIG(cmd_status));
+	return status;
 }
 
-int live_run(const struct live_opts *opts)
+enum status live_run(const struct live_opts *opts)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	enum status ret;
 	struct live *l;
-	int ret;
 
 	l = calloc(1, sizeof(*l));
 	if (!l)
-		return 2;
+		return STATUS_ERROR;
 	l->opts = opts;
 	l->ksyms = ksyms_load();
 	if (!l->ksyms) {
 		fprintf(stderr, "iommufd-trace: cannot read /proc/kallsyms: %s\n", strerror(errno));
 		free(l);
-		return 2;
+		return STATUS_ERROR;
 	}
 	if (preflight(&l->ki, l->ksyms) < 0) {
 		ksyms_free(l->ksyms);
 		free(l);
-		return 2;
+		return STATUS_ERROR;
 	}
 	if (getrandom(&l->run_key, sizeof(l->run_key), 0) != sizeof(l->run_key))
 		l->run_key = (__u64)now_ms() * 0x9e3779b97f4a7c15ULL ^ getpid();

@@ -7,6 +7,7 @@
 
 #include "probes.h"
 #include "report.h"
+#include "status.h"
 
 struct live_opts {
 	struct probe_opts probe;
@@ -16,7 +17,7 @@ struct live_opts {
 	char **cmd;		/* check mode: the command, NULL-terminated */
 };
 
-/* Returns the exit status: 0 clean, 1 findings, 2 error, 3 inconclusive. */
-int live_run(const struct live_opts *opts);
+/* Returns the exit status. */
+enum status live_run(const struct live_opts *opts);
 
 #endif /* LIVE_H */

@@ -12,6 +12,7 @@
 
 #include "live.h"
 #include "replay.h"
+#include "status.h"
 
 #define DEFAULT_RINGBUF_BYTES (1 << 20)
 
@@ -58,11 +59,11 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return verbose ? vfprintf(stderr, fmt, ap) : 0;
 }
 
-static int bad_usage(const char *what, const char *arg)
+static enum status bad_usage(const char *what, const char *arg)
 {
 	fprintf(stderr, "iommufd-trace: %s%s%s\n%s", what, arg ? ": " : "",
 		arg ? arg : "", usage);
-	return 2;
+	return STATUS_ERROR;
 }
 
 static int parse_ringbuf(const char *arg, size_t *bytes)
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
 {
 	struct live_opts opts = { .probe.ringbuf_bytes = DEFAULT_RINGBUF_BYTES };
 	const char *output = NULL;
-	int ret;
+	enum status ret;
 	const char *mode = argc > 1 ? argv[1] : "";
 	bool check = !strcmp(mode, "check"), replay = !strcmp(mode, "replay");
 
@@ -135,18 +136,18 @@ int main(int argc, char **argv)
 		argv++;
 	}
 	if (parse_options(argc, argv, &opts, &output))
-		return 2;
+		return STATUS_ERROR;
 	libbpf_set_print(libbpf_print);
 	opts.out = output ? fopen(output, "we") : stdout;
 	if (!opts.out) {
 		fprintf(stderr, "iommufd-trace: %s: %s\n", output, strerror(errno));
-		return 2;
+		return STATUS_ERROR;
 	}
 	if (replay) {
 		/* Replay runs no command: its report can take stdout's place. */
 		if (output && !freopen(output, "w", stdout)) {
 			fprintf(stderr, "iommufd-trace: %s: %s\n", output, strerror(errno));
-			return 2;
+			return STATUS_ERROR;
 		}
 		if (optind != argc - 1)
 			return bad_usage("replay takes one FILE (or - for stdin)", NULL);
@@ -162,7 +163,7 @@ int main(int argc, char **argv)
 	ret = live_run(&opts);
 	if (output && fclose(opts.out)) {
 		fprintf(stderr, "iommufd-trace: %s: %s\n", output, strerror(errno));
-		return 2;
+		ret = status_worst(ret, STATUS_ERROR);
 	}
 	return ret;
 }

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Live-object model: pairs vdevices with devices and reports orphans and leaks. */
+/*
+ * The lifetime rules: pairs vdevices with devices and reports orphans and
+ * leaks.  The objects live in the store (store.h).
+ */
 #include <errno.h>
-#include <stdint.h>
+#include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
 
+#include "iref.h"
 #include "model.h"
+#include "store.h"
 
 enum obj_kind {
-	K_CTX,		/* a context: head of the list of its objects */
-	K_IDEV,
+	K_IDEV = 1,
 	K_VDEV,
 	K_GHOST,	/* not alive, remembered so later events are not "untracked" */
 };
@@ -22,298 +24,71 @@ enum {
 	O_ABORTED	= 1 << 3,	/* ghost: creation failed */
 };
 
-/* An object: its index in the pool + 1; 0 is none. */
-typedef __u32 oref;
-
-/* One cache line: a lookup reads one object, and that is one miss. */
+/* An idev, a vdev or a ghost; a context is only a struct obj_head. */
 struct obj {
-	__u64 ictx;		/* 0 for a K_CTX */
-	__u64 key;		/* kernel pointer or interned string */
-	__u32 idx;		/* in the pool */
-	__u32 id;
-	oref prev, next;	/* context list (a context is its own head); free list */
-	oref pair;		/* idev: its first vdevice; vdev: its idev */
+	struct obj_head h;
+	iref pair;		/* idev: its first vdevice; vdev: its idev */
 	__u8 kind;
 	__u8 flags;
 	union {
 		struct {	/* K_IDEV */
 			__u64 dev;
-			__u32 unbind;	/* its unbind's task, in m->unbinds, + 1 */
+			iref unbind;	/* its unbind's task, in m->unbinds */
 		} d;
 		struct {	/* K_VDEV */
-			oref sprev, snext;	/* the other vdevices of its idev */
+			iref sprev, snext;	/* the other vdevices of its idev */
 			__u64 virt_id;
 			__u64 orphan_ts;
 		} v;
 	};
 };
-_Static_assert(sizeof(struct obj) == 64, "an object is a cache line");
+_Static_assert(sizeof(struct obj) == STORE_OBJ_SIZE, "an object is a store slot");
+_Static_assert(offsetof(struct obj, h) == 0, "an object starts with its head");
 
 /* The task of an unbind, until its return: few at a time, so kept aside. */
 struct unbind {
-	__u64 stack;
-	__u32 pid;
-	__u32 next_free;	/* + 1 */
-	char comm[TASK_COMM_LEN];
-	bool has_pid;
-};
-
-/*
- * Open addressing, linear probing, load <= 1/2, backward-shift deletion.
- * A slot holds the upper half of the key's hash and the object's index + 1
- * (0 is empty): with millions of objects every read of one is a cache
- * miss, so a lookup reads only objects whose hash matches, and neither
- * growth nor deletion reads any.  The home slot is in the hash bits, so
- * a table has at most 2^32 slots.
- */
-struct otab {
-	__u64 *slot;
-	size_t mask;
-	size_t n;
-	bool by_dev;		/* keyed by (ictx, dev) instead of (ictx, key) */
-};
-
-/*
- * Objects in chunks that never move, named by index.  A chunk is a whole
- * number of huge pages: the kernel aligns only such mappings to them.
- */
-#define CHUNK_SIZE	(4UL << 20)
-#define POOL_CHUNK	(CHUNK_SIZE / sizeof(struct obj))
-#define MAX_CHUNKS	(UINT32_MAX / POOL_CHUNK)	/* index + 1 fits */
-
-struct pool {
-	struct obj **chunk;
-	__u32 nchunks, cap;
-	__u32 carved;		/* objects ever handed out of the chunks */
-	oref free;		/* linked by ->next */
+	struct task task;
+	iref next_free;
 };
 
 struct model {
 	const struct model_sink *sink;
 	void *arg;
-	struct otab objs;	/* every object but contexts */
-	struct otab devs;	/* idevs by dev, for pairing on old kernels ... */
+	struct store store;
+	struct store_index devs;	/* idevs by dev, for pairing on old kernels ... */
 	bool devs_kept;		/* ... kept once a vdevice came without its idev */
-	struct otab ctxs;
-	struct pool pool;
 	struct unbind *unbinds;
-	__u32 nunbinds, unbinds_cap, free_unbind;
+	__u32 nunbinds, unbinds_cap;
+	iref free_unbind;
 	bool nomem;		/* an allocation failed: state is incomplete */
 	struct model_summary s;
 };
 
-static inline __u64 hash2(__u64 a, __u64 b)
+static inline struct obj *obj_get(const struct model *m, __u64 ictx, __u64 key)
 {
-	__u64 h = a * 0x9e3779b97f4a7c15ULL ^ b;
-
-	h ^= h >> 32;
-	h *= 0xd6e8feb86659fd93ULL;
-	h ^= h >> 32;
-	return h;
+	return (struct obj *)store_get(&m->store, ictx, key);
 }
 
-/*
- * Tables and chunks of 2 MiB or more ask for transparent huge pages: with
- * hundreds of MiB read at random, TLB misses cost as much as cache misses
- * (a dependent miss on the benchmark VM: 215 ns in 4 KiB pages, 170 ns in
- * 2 MiB ones).  Zeroed, as mmap() gives them.
- */
-#define HUGE_SIZE	(2UL << 20)
-
-static void *big_alloc(size_t size)
+static inline struct obj *deref(const struct model *m, iref r)
 {
-	void *p;
-
-	if (size < HUGE_SIZE)
-		return calloc(1, size);
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, size, MADV_HUGEPAGE);	/* a hint: fine if it fails */
-	return p;
+	return (struct obj *)store_obj(&m->store, r);
 }
 
-static void big_free(void *p, size_t size)
+static inline iref ref(const struct obj *o)
 {
-	if (size < HUGE_SIZE)
-		free(p);
-	else if (p)
-		munmap(p, size);
+	return store_ref(&o->h);
 }
 
-static inline __u64 okey(const struct otab *t, const struct obj *o)
+/* The object after @o in context @c (@c itself for the first), NULL at the end. */
+static inline struct obj *next_obj(const struct model *m,
+				   const struct obj_head *c,
+				   const struct obj_head *o)
 {
-	return t->by_dev ? o->d.dev : o->key;
+	return (struct obj *)store_next(&m->store, c, o);
 }
 
-static inline struct obj *obj_at(const struct pool *p, __u32 idx)
-{
-	return &p->chunk[idx / POOL_CHUNK][idx % POOL_CHUNK];
-}
-
-static inline oref ref(const struct obj *o)
-{
-	return o->idx + 1;
-}
-
-static inline struct obj *deref(const struct model *m, oref r)
-{
-	return r ? obj_at(&m->pool, r - 1) : NULL;
-}
-
-static inline __u64 oslot(const struct otab *t, const struct obj *o)
-{
-	return hash2(o->ictx, okey(t, o)) >> 32 << 32 | ref(o);
-}
-
-static inline size_t shome(const struct otab *t, __u64 s)
-{
-	return (s >> 32) & t->mask;
-}
-
-static int otab_init(struct otab *t, bool by_dev)
-{
-	t->mask = 63;
-	t->n = 0;
-	t->by_dev = by_dev;
-	t->slot = big_alloc((t->mask + 1) * sizeof(*t->slot));
-	return t->slot ? 0 : -ENOMEM;
-}
-
-static void otab_free(struct otab *t)
-{
-	big_free(t->slot, (t->mask + 1) * sizeof(*t->slot));
-}
-
-static struct obj *otab_get(const struct otab *t, const struct pool *p,
-			    __u64 ictx, __u64 k)
-{
-	__u64 tag = hash2(ictx, k) >> 32, s;
-	size_t i = tag & t->mask;
-	struct obj *o;
-
-	while ((s = t->slot[i])) {
-		if (s >> 32 == tag) {
-			o = obj_at(p, (__u32)s - 1);
-			if (o->ictx == ictx && okey(t, o) == k)
-				return o;
-		}
-		i = (i + 1) & t->mask;
-	}
-	return NULL;
-}
-
-static void otab_put(struct otab *t, __u64 s)
-{
-	size_t i = shome(t, s);
-
-	while (t->slot[i])
-		i = (i + 1) & t->mask;
-	t->slot[i] = s;
-	t->n++;
-}
-
-static int otab_add(struct otab *t, const struct obj *o)
-{
-	if ((t->n + 1) * 2 > t->mask + 1) {
-		__u64 *old = t->slot;
-		size_t i, size = t->mask + 1;
-
-		if (size * 2 > 1ULL << 32)
-			return -ENOMEM;
-		t->slot = big_alloc(size * 2 * sizeof(*t->slot));
-		if (!t->slot) {
-			t->slot = old;
-			return -ENOMEM;
-		}
-		t->mask = size * 2 - 1;
-		t->n = 0;
-		for (i = 0; i < size; i++)
-			if (old[i])
-				otab_put(t, old[i]);
-		big_free(old, size * sizeof(*old));
-	}
-	otab_put(t, oslot(t, o));
-	return 0;
-}
-
-static void otab_del(struct otab *t, const struct obj *o)
-{
-	__u64 s = oslot(t, o);
-	size_t i = shome(t, s), j, h;
-
-	while (t->slot[i] != s) {
-		if (!t->slot[i])
-			return;
-		i = (i + 1) & t->mask;
-	}
-	/* Pull back later entries of the cluster that may no longer be reached. */
-	for (j = (i + 1) & t->mask; t->slot[j]; j = (j + 1) & t->mask) {
-		h = shome(t, t->slot[j]);
-		if (((j - h) & t->mask) >= ((j - i) & t->mask)) {
-			t->slot[i] = t->slot[j];
-			i = j;
-		}
-	}
-	t->slot[i] = 0;
-	t->n--;
-}
-
-static int pool_grow(struct pool *p)
-{
-	struct obj *c;
-
-	if (p->nchunks == p->cap) {
-		__u32 cap = p->cap ? p->cap * 2 : 16;
-		struct obj **a;
-
-		if (p->nchunks == MAX_CHUNKS)
-			return -ENOMEM;
-		if (cap > MAX_CHUNKS)
-			cap = MAX_CHUNKS;
-		a = realloc(p->chunk, cap * sizeof(*a));
-		if (!a)
-			return -ENOMEM;
-		p->chunk = a;
-		p->cap = cap;
-	}
-	c = big_alloc(CHUNK_SIZE);
-	if (!c)
-		return -ENOMEM;
-	p->chunk[p->nchunks++] = c;
-	return 0;
-}
-
-static struct obj *obj_alloc(struct model *m)
-{
-	struct pool *p = &m->pool;
-	struct obj *o;
-	__u32 idx;
-
-	if (p->free) {
-		o = obj_at(p, p->free - 1);
-		p->free = o->next;
-		idx = o->idx;
-	} else {
-		if (p->carved == p->nchunks * POOL_CHUNK && pool_grow(p))
-			return NULL;
-		idx = p->carved++;
-		o = obj_at(p, idx);
-	}
-	memset(o, 0, sizeof(*o));
-	o->idx = idx;
-	return o;
-}
-
-static void obj_free(struct model *m, struct obj *o)
-{
-	o->next = m->pool.free;
-	m->pool.free = ref(o);
-}
-
-static void emit(struct model *m, const struct trace_event *ev,
-		 const struct ev_note *note)
+static void emit_event(struct model *m, const struct trace_event *ev,
+		       const struct ev_note *note)
 {
 	static const struct ev_note none;
 
@@ -322,7 +97,7 @@ static void emit(struct model *m, const struct trace_event *ev,
 		m->sink->event(m->arg, ev, note ? note : &none);
 }
 
-static void report(struct model *m, const struct finding *f)
+static void emit_finding(struct model *m, const struct finding *f)
 {
 	if (f->type == FINDING_ORPHAN)
 		m->s.orphans++;
@@ -338,58 +113,26 @@ static int nomem(struct model *m)
 	return -ENOMEM;
 }
 
-static struct obj *get_ctx(struct model *m, __u64 ictx)
-{
-	struct obj *c = otab_get(&m->ctxs, &m->pool, 0, ictx);
-
-	if (c)
-		return c;
-	c = obj_alloc(m);
-	if (!c)
-		return NULL;
-	c->kind = K_CTX;
-	c->key = ictx;
-	c->prev = c->next = ref(c);
-	if (otab_add(&m->ctxs, c)) {
-		obj_free(m, c);
-		return NULL;
-	}
-	return c;
-}
-
 static struct obj *new_obj(struct model *m, __u64 ictx, __u64 key,
 			   enum obj_kind kind)
 {
-	struct obj *c = get_ctx(m, ictx), *o;
+	struct obj *o = (struct obj *)store_add(&m->store, ictx, key);
 
-	if (!c)
-		return NULL;
-	o = obj_alloc(m);
 	if (!o)
 		return NULL;
-	o->ictx = ictx;
-	o->key = key;
 	o->kind = kind;
-	if (otab_add(&m->objs, o)) {
-		obj_free(m, o);
-		return NULL;
-	}
-	o->prev = c->prev;
-	o->next = ref(c);
-	deref(m, c->prev)->next = ref(o);
-	c->prev = ref(o);
 	if (kind == K_IDEV || kind == K_VDEV)
 		m->s.live++;
 	return o;
 }
 
-/* A record for the task of an unbind, + 1; 0 when out of memory. */
-static __u32 unbind_get(struct model *m)
+/* A record for the task of an unbind; 0 when out of memory. */
+static iref unbind_get(struct model *m)
 {
-	__u32 r = m->free_unbind;
+	iref r = m->free_unbind;
 
 	if (r) {
-		m->free_unbind = m->unbinds[r - 1].next_free;
+		m->free_unbind = m->unbinds[iref_idx(r)].next_free;
 		return r;
 	}
 	if (m->nunbinds == m->unbinds_cap) {
@@ -404,12 +147,12 @@ static __u32 unbind_get(struct model *m)
 		m->unbinds = a;
 		m->unbinds_cap = cap;
 	}
-	return ++m->nunbinds;
+	return iref_of(m->nunbinds++);
 }
 
-static void unbind_put(struct model *m, __u32 r)
+static void unbind_put(struct model *m, iref r)
 {
-	m->unbinds[r - 1].next_free = m->free_unbind;
+	m->unbinds[iref_idx(r)].next_free = m->free_unbind;
 	m->free_unbind = r;
 }
 
@@ -439,14 +182,11 @@ static void pair(struct model *m, struct obj *d, struct obj *v)
 
 static void drop_obj(struct model *m, struct obj *o)
 {
-	deref(m, o->prev)->next = o->next;
-	deref(m, o->next)->prev = o->prev;
-	otab_del(&m->objs, o);
 	if (o->kind == K_IDEV) {
 		while (o->pair)
 			unpair(m, deref(m, o->pair));
 		if (m->devs_kept && o->d.dev)
-			otab_del(&m->devs, o);
+			store_index_del(&m->devs, &o->h);
 		if (o->d.unbind)
 			unbind_put(m, o->d.unbind);
 	} else if (o->kind == K_VDEV) {
@@ -454,13 +194,13 @@ static void drop_obj(struct model *m, struct obj *o)
 	}
 	if (o->kind == K_IDEV || o->kind == K_VDEV)
 		m->s.live--;
-	obj_free(m, o);
+	store_del(&m->store, &o->h);
 }
 
 /* A creation event for @key: whatever had the key before is gone. */
 static void replace(struct model *m, __u64 ictx, __u64 key)
 {
-	struct obj *old = otab_get(&m->objs, &m->pool, ictx, key);
+	struct obj *old = obj_get(m, ictx, key);
 
 	if (!old)
 		return;
@@ -472,11 +212,12 @@ static void replace(struct model *m, __u64 ictx, __u64 key)
 /* @d is now the idev of its dev in its context. */
 static int index_dev(struct model *m, struct obj *d)
 {
-	struct obj *prev = otab_get(&m->devs, &m->pool, d->ictx, d->d.dev);
+	struct obj_head *prev = store_index_get(&m->store, &m->devs,
+						d->h.ictx, d->d.dev);
 
 	if (prev)
-		otab_del(&m->devs, prev);
-	return otab_add(&m->devs, d);
+		store_index_del(&m->devs, prev);
+	return store_index_add(&m->devs, &d->h);
 }
 
 /*
@@ -487,18 +228,15 @@ static int index_dev(struct model *m, struct obj *d)
  */
 static int index_devs(struct model *m)
 {
-	struct obj *c, *o;
-	size_t i;
+	struct obj_head *c;
+	struct obj *o;
+	size_t pos = 0;
 
 	m->devs_kept = true;
-	for (i = 0; i <= m->ctxs.mask; i++) {
-		if (!m->ctxs.slot[i])
-			continue;
-		c = obj_at(&m->pool, (__u32)m->ctxs.slot[i] - 1);
-		for (o = deref(m, c->next); o != c; o = deref(m, o->next))
+	while ((c = store_next_ctx(&m->store, &pos)))
+		for (o = next_obj(m, c, c); o; o = next_obj(m, c, &o->h))
 			if (o->kind == K_IDEV && o->d.dev && index_dev(m, o))
 				return -ENOMEM;
-	}
 	return 0;
 }
 
@@ -506,12 +244,12 @@ static int on_bind(struct model *m, const struct trace_event *ev)
 {
 	struct obj *d;
 
-	emit(m, ev, NULL);
+	emit_event(m, ev, NULL);
 	replace(m, ev->ictx, ev->obj);
 	d = new_obj(m, ev->ictx, ev->obj, K_IDEV);
 	if (!d)
 		return nomem(m);
-	d->id = ev->id;
+	d->h.id = ev->id;
 	d->d.dev = ev->dev;
 	if (d->d.dev && m->devs_kept && index_dev(m, d))
 		return nomem(m);
@@ -522,20 +260,21 @@ static int on_vdev_alloc(struct model *m, const struct trace_event *ev)
 {
 	struct obj *v, *d = NULL;
 
-	emit(m, ev, NULL);
+	emit_event(m, ev, NULL);
 	replace(m, ev->ictx, ev->obj);
 	v = new_obj(m, ev->ictx, ev->obj, K_VDEV);
 	if (!v)
 		return nomem(m);
-	v->id = ev->id;
+	v->h.id = ev->id;
 	v->v.virt_id = ev->virt_id;
 	/* v6.17+ names the idev; before, the idev is the one with the same dev. */
 	if (ev->idev) {
-		d = otab_get(&m->objs, &m->pool, ev->ictx, ev->idev);
+		d = obj_get(m, ev->ictx, ev->idev);
 	} else if (ev->dev) {
 		if (!m->devs_kept && index_devs(m))
 			return nomem(m);
-		d = otab_get(&m->devs, &m->pool, ev->ictx, ev->dev);
+		d = (struct obj *)store_index_get(&m->store, &m->devs,
+						  ev->ictx, ev->dev);
 	}
 	if (d && d->kind == K_IDEV)
 		pair(m, d, v);
@@ -544,10 +283,9 @@ static int on_vdev_alloc(struct model *m, const struct trace_event *ev)
 
 static int on_unbind(struct model *m, const struct trace_event *ev)
 {
-	struct obj *d = otab_get(&m->objs, &m->pool, ev->ictx, ev->obj);
-	struct unbind *u;
+	struct obj *d = obj_get(m, ev->ictx, ev->obj);
 
-	emit(m, ev, NULL);
+	emit_event(m, ev, NULL);
 	if (!d) {
 		m->s.untracked++;
 		d = new_obj(m, ev->ictx, ev->obj, K_GHOST);
@@ -565,11 +303,7 @@ static int on_unbind(struct model *m, const struct trace_event *ev)
 		d->d.unbind = unbind_get(m);
 	if (!d->d.unbind)
 		return nomem(m);
-	u = &m->unbinds[d->d.unbind - 1];
-	u->stack = ev->stack;
-	u->has_pid = ev->has_pid;
-	u->pid = ev->pid;
-	memcpy(u->comm, ev->comm, sizeof(u->comm));
+	m->unbinds[iref_idx(d->d.unbind)].task = ev->task;
 	return 0;
 }
 
@@ -598,40 +332,56 @@ static struct obj *ending(struct model *m, struct obj *o, int kind,
 	return o;
 }
 
+/* A finding of @type about idev or vdev @o, at @ts. */
+static struct finding finding_of(enum finding_type type, const struct obj *o,
+				 __u64 ts)
+{
+	struct finding f = {
+		.type = type,
+		.ts = ts,
+		.ictx = o->h.ictx,
+		.obj = o->h.key,
+		.id = o->h.id,
+		.obj_type = OBJ_DEVICE,
+	};
+
+	if (o->kind == K_VDEV) {
+		f.obj_type = OBJ_VDEVICE;
+		f.virt_id = o->v.virt_id;
+	}
+	return f;
+}
+
+/* Vdevice @v outlived the unbind of @d, by the task of @u, at @ts. */
+static void orphan_report(struct model *m, const struct obj *d,
+			  const struct obj *v, const struct unbind *u, __u64 ts)
+{
+	struct finding f = finding_of(FINDING_ORPHAN, v, ts);
+
+	f.idev = d->h.key;
+	f.idev_id = d->h.id;
+	f.task = u->task;
+	emit_finding(m, &f);
+}
+
 static int on_unbind_done(struct model *m, const struct trace_event *ev)
 {
-	struct obj *d = otab_get(&m->objs, &m->pool, ev->ictx, ev->obj), *v;
+	struct obj *d = obj_get(m, ev->ictx, ev->obj), *v;
 	static const struct unbind unknown;
 	const struct unbind *u;
 
-	emit(m, ev, NULL);
+	emit_event(m, ev, NULL);
 	d = ending(m, d, K_IDEV, O_UNTRACKED);
 	if (!d)
 		return 0;
 	if (!(d->flags & O_UNBINDING))
 		m->s.unexpected++;
-	u = d->d.unbind ? &m->unbinds[d->d.unbind - 1] : &unknown;
+	u = d->d.unbind ? &m->unbinds[iref_idx(d->d.unbind)] : &unknown;
 	while ((v = deref(m, d->pair))) {
-		struct finding f = {
-			.type = FINDING_ORPHAN,
-			.ts = ev->ts,
-			.ictx = ev->ictx,
-			.obj = v->key,
-			.id = v->id,
-			.is_vdev = true,
-			.virt_id = v->v.virt_id,
-			.idev = d->key,
-			.idev_id = d->id,
-			.has_pid = u->has_pid,
-			.pid = u->pid,
-			.stack = u->stack,
-		};
-
-		memcpy(f.comm, u->comm, sizeof(f.comm));
 		unpair(m, v);
 		v->flags |= O_ORPHANED;
 		v->v.orphan_ts = ev->ts;
-		report(m, &f);
+		orphan_report(m, d, v, u, ev->ts);
 	}
 	drop_obj(m, d);
 	return 0;
@@ -639,7 +389,7 @@ static int on_unbind_done(struct model *m, const struct trace_event *ev)
 
 static int on_vdev_destroy(struct model *m, const struct trace_event *ev)
 {
-	struct obj *v = otab_get(&m->objs, &m->pool, ev->ictx, ev->obj);
+	struct obj *v = obj_get(m, ev->ictx, ev->obj);
 	struct ev_note note = { 0 };
 
 	if (v && v->kind == K_VDEV && (v->flags & O_ORPHANED)) {
@@ -647,7 +397,7 @@ static int on_vdev_destroy(struct model *m, const struct trace_event *ev)
 		if (ev->ts > v->v.orphan_ts)
 			note.orphaned_ns = ev->ts - v->v.orphan_ts;
 	}
-	emit(m, ev, &note);
+	emit_event(m, ev, &note);
 	v = ending(m, v, K_VDEV, O_ABORTED);
 	if (v)
 		drop_obj(m, v);
@@ -656,9 +406,9 @@ static int on_vdev_destroy(struct model *m, const struct trace_event *ev)
 
 static int on_obj_abort(struct model *m, const struct trace_event *ev)
 {
-	struct obj *o = otab_get(&m->objs, &m->pool, ev->ictx, ev->obj);
+	struct obj *o = obj_get(m, ev->ictx, ev->obj);
 
-	emit(m, ev, NULL);
+	emit_event(m, ev, NULL);
 	if (o && o->kind == K_GHOST) {
 		o->flags |= O_ABORTED;
 		return 0;
@@ -673,35 +423,29 @@ static int on_obj_abort(struct model *m, const struct trace_event *ev)
 	return 0;
 }
 
+/* Idev or vdev @o was alive when its context was released, at @ts. */
+static void leak_report(struct model *m, const struct obj *o, __u64 ts)
+{
+	struct finding f = finding_of(FINDING_LEAK, o, ts);
+
+	emit_finding(m, &f);
+}
+
 static void on_ctx_release(struct model *m, const struct trace_event *ev)
 {
-	struct obj *c = otab_get(&m->ctxs, &m->pool, 0, ev->ictx), *o;
+	struct obj_head *c = store_ctx(&m->store, ev->ictx);
+	struct obj *o;
 
-	emit(m, ev, NULL);
+	emit_event(m, ev, NULL);
 	if (!c)
 		return;
 	/* Every object had to be destroyed before the release returned. */
-	for (o = deref(m, c->next); o != c; o = deref(m, o->next)) {
-		struct finding f = {
-			.type = FINDING_LEAK,
-			.ts = ev->ts,
-			.ictx = ev->ictx,
-			.obj = o->key,
-			.id = o->id,
-		};
-
-		if (o->kind == K_GHOST)
-			continue;
-		if (o->kind == K_VDEV) {
-			f.is_vdev = true;
-			f.virt_id = o->v.virt_id;
-		}
-		report(m, &f);
-	}
-	while (c->next != ref(c))
-		drop_obj(m, deref(m, c->next));
-	otab_del(&m->ctxs, c);
-	obj_free(m, c);
+	for (o = next_obj(m, c, c); o; o = next_obj(m, c, &o->h))
+		if (o->kind != K_GHOST)
+			leak_report(m, o, ev->ts);
+	while ((o = next_obj(m, c, c)))
+		drop_obj(m, o);
+	store_del_ctx(&m->store, c);
 }
 
 int model_feed(struct model *m, const struct trace_event *ev)
@@ -718,7 +462,7 @@ int model_feed(struct model *m, const struct trace_event *ev)
 	case EV_VDEV_DESTROY:
 		return on_vdev_destroy(m, ev);
 	case EV_OBJ_REMOVE:
-		emit(m, ev, NULL);
+		emit_event(m, ev, NULL);
 		m->s.removes++;
 		return 0;
 	case EV_CTX_RELEASE:
@@ -727,7 +471,7 @@ int model_feed(struct model *m, const struct trace_event *ev)
 	case EV_OBJ_ABORT:
 		return on_obj_abort(m, ev);
 	case EV_LOST:
-		emit(m, ev, NULL);
+		emit_event(m, ev, NULL);
 		m->s.lost += ev->count;
 		return 0;
 	default:
@@ -744,8 +488,8 @@ struct model *model_new(const struct model_sink *sink, void *arg)
 		return NULL;
 	m->sink = sink;
 	m->arg = arg;
-	if (otab_init(&m->objs, false) || otab_init(&m->devs, true) ||
-	    otab_init(&m->ctxs, false)) {
+	if (store_init(&m->store) ||
+	    store_index_init(&m->devs, offsetof(struct obj, d.dev))) {
 		model_free(m);
 		return NULL;
 	}
@@ -766,17 +510,11 @@ void model_finish(const struct model *m, bool incomplete,
 
 void model_free(struct model *m)
 {
-	__u32 i;
-
 	if (!m)
 		return;
-	for (i = 0; i < m->pool.nchunks; i++)
-		big_free(m->pool.chunk[i], CHUNK_SIZE);
-	free(m->pool.chunk);
+	store_fini(&m->store);
+	store_index_fini(&m->devs);
 	free(m->unbinds);
-	otab_free(&m->objs);
-	otab_free(&m->devs);
-	otab_free(&m->ctxs);
 	free(m);
 }
 

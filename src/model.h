@@ -30,15 +30,12 @@ struct finding {
 	__u64 ictx;
 	__u64 obj;		/* the vdevice, or the leaked object */
 	__u32 id;		/* its id in the context */
-	bool is_vdev;		/* FINDING_LEAK: vdevice, else device */
+	enum obj_type obj_type;	/* of the object */
 	__u64 virt_id;		/* vdevices only */
 	/* FINDING_ORPHAN: the device and its unbind */
 	__u64 idev;
 	__u32 idev_id;
-	bool has_pid;
-	__u32 pid;
-	char comm[TASK_COMM_LEN];
-	__u64 stack;
+	struct task task;
 };
 
 /* What the model learned about an event, for its output line. */

@@ -18,7 +18,7 @@ struct kernel_info {
 
 /*
  * Fills @ki; on a kernel the tool cannot trace, prints what is wrong and
- * what to do, and returns -1 (exit status 2).
+ * what to do, and returns -1 (an environment error: STATUS_ERROR).
  */
 int preflight(struct kernel_info *ki, const struct ksyms *ks);
 void kernel_info_free(struct kernel_info *ki);

@@ -9,6 +9,7 @@
 #include "ksyms.h"
 #include "preflight.h"
 #include "probes.h"
+#include "status.h"
 
 struct target {
 	const char *func;
@@ -141,7 +142,7 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 	t->skel = iommufd_trace_bpf__open();
 	if (!t->skel) {
 		fprintf(stderr, "iommufd-trace: cannot open the BPF object: %s\n", strerror(errno));
-		return -2;
+		return STATUS_ERROR;
 	}
 	t->mode = mode;
 	t->missing_optional = 0;
@@ -158,7 +159,7 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 			tg->mandatory ? "cannot probe" : "skipping optional probe",
 			tg->func, probe_mode_name(mode), why);
 		if (tg->mandatory)
-			return -1;
+			return STATUS_INCONCLUSIVE;
 		skip[i] = true;
 		t->missing_optional++;
 		set_autoload(fentry ? tg->fentry : tg->kprobe,
@@ -172,7 +173,7 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 		fprintf(stderr, "iommufd-trace: cannot load the BPF programs (%s): %s%s\n",
 			probe_mode_name(mode), strerror(-err),
 			opts->verbose ? "" : " (--verbose shows libbpf's log)");
-		return -1;
+		return STATUS_ERROR;
 	}
 	for (i = 0; i < NR_TARGETS; i++) {
 		struct target *tg = &targets[i];
@@ -184,7 +185,7 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 			err = attach_prog(t, fentry ? tg->fexit : tg->kretprobe,
 					  tg->func);
 		if (err && tg->mandatory)
-			return -1;
+			return STATUS_INCONCLUSIVE;
 		if (err)
 			t->missing_optional++;
 	}
@@ -202,8 +203,12 @@ int tracer_attach(struct tracer *t, const struct probe_opts *opts,
 			tracer_detach(t);
 		return err;
 	}
+	/*
+	 * fentry may fail to load or attach where kprobes work; without even
+	 * the object, kprobes would not do better.
+	 */
 	err = try_mode(t, PROBE_FENTRY, opts, ki, ks);
-	if (err != -1)
+	if (!err || !t->skel)
 		return err;
 	tracer_detach(t);
 	fprintf(stderr, "iommufd-trace: fentry/fexit unusable here, falling back to kprobes\n");

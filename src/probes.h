@@ -35,8 +35,10 @@ struct tracer {
 
 /*
  * Opens, loads and attaches the programs; names every target that cannot
- * be attached, and why. Returns 0, or -1 when a mandatory target is
- * missing (exit status 3) or -2 on another error (exit status 2).
+ * be attached, and why. Returns 0, or the exit status of the failure:
+ * STATUS_INCONCLUSIVE when a mandatory target is missing, else STATUS_ERROR
+ * (the verifier rejected a program, say).  In auto mode only the kprobe
+ * attempt after fentry failed counts.
  */
 int tracer_attach(struct tracer *t, const struct probe_opts *opts,
 		  const struct kernel_info *ki, const struct ksyms *ks);

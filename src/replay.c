@@ -10,7 +10,6 @@
 #include <jansson.h>
 
 #include "intern.h"
-#include "replay_fields.h"
 #include "replay.h"
 
 struct replay {
@@ -18,22 +17,8 @@ struct replay {
 	const char *name;
 	unsigned long lineno;
 	FILE *err;
-	struct line_fields lf;
-};
-
-static const struct {
-	const char *name;
-	unsigned int type;
-} ev_types[] = {
-	{ "bind",		EV_BIND },
-	{ "vdev_alloc",		EV_VDEV_ALLOC },
-	{ "unbind",		EV_UNBIND },
-	{ "unbind_done",	EV_UNBIND_DONE },
-	{ "vdev_destroy",	EV_VDEV_DESTROY },
-	{ "obj_remove",		EV_OBJ_REMOVE },
-	{ "ctx_release",	EV_CTX_RELEASE },
-	{ "obj_abort",		EV_OBJ_ABORT },
-	{ "lost",		EV_LOST },
+	char *frames;		/* of a stack, joined by NULs */
+	size_t frames_len, frames_cap;
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -49,214 +34,195 @@ static int fail(struct replay *rp, const char *fmt, ...)
 	return -1;
 }
 
-/* The fields of a line jansson parsed. */
-static int json_fields(struct replay *rp, json_t *o)
+static int read_key(struct replay *rp, const char *name, json_t *v, __u64 *key)
 {
-	struct line_fields *lf = &rp->lf;
-	const char *k;
-	json_t *v, *e;
-	struct field *f;
+	if (!json_is_string(v) || !json_string_length(v))
+		return fail(rp, "\"%s\" must be a non-empty string", name);
+	*key = intern_get(rp->in, json_string_value(v), json_string_length(v));
+	return *key ? 0 : fail(rp, "out of memory");
+}
+
+static int read_uint(struct replay *rp, const char *name, json_t *v,
+		     __u64 max, __u64 *val)
+{
+	json_int_t i = json_is_integer(v) ? json_integer_value(v) : -1;
+
+	if (i < 0)
+		return fail(rp, "\"%s\" must be a non-negative integer", name);
+	if ((__u64)i > max)
+		return fail(rp, "\"%s\" out of range", name);
+	*val = i;
+	return 0;
+}
+
+static int read_s32(struct replay *rp, const char *name, json_t *v, __s32 *val)
+{
+	json_int_t i;
+
+	if (!json_is_integer(v))
+		return fail(rp, "\"%s\" must be an integer", name);
+	i = json_integer_value(v);
+	if (i < INT32_MIN || i > INT32_MAX)
+		return fail(rp, "\"%s\" out of range", name);
+	*val = i;
+	return 0;
+}
+
+static int frames_add(struct replay *rp, const char *s, size_t len)
+{
+	size_t need = rp->frames_len + len + 1;
+
+	if (need > rp->frames_cap) {
+		size_t cap = rp->frames_cap ? rp->frames_cap * 2 : 4096;
+		char *p;
+
+		while (cap < need)
+			cap *= 2;
+		p = realloc(rp->frames, cap);
+		if (!p)
+			return -ENOMEM;
+		rp->frames = p;
+		rp->frames_cap = cap;
+	}
+	memcpy(rp->frames + rp->frames_len, s, len);
+	rp->frames[rp->frames_len + len] = '\0';
+	rp->frames_len = need;
+	return 0;
+}
+
+/* The frames, joined by NULs, become one key; none is no stack. */
+static int read_stack(struct replay *rp, const char *name, json_t *v,
+		      __u64 *stack)
+{
 	size_t i;
-	int id;
+	json_t *e;
 
-	fields_clear(lf);
-	json_object_foreach(o, k, v) {
-		id = field_lookup(k, strlen(k));
-		if (id < 0)
+	if (!json_is_array(v))
+		return fail(rp, "\"%s\" must be an array of strings", name);
+	rp->frames_len = 0;
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e))
+			return fail(rp, "\"%s\" must be an array of strings", name);
+		if (frames_add(rp, json_string_value(e), json_string_length(e)))
+			return fail(rp, "out of memory");
+	}
+	if (!rp->frames_len)
+		return 0;
+	*stack = intern_get(rp->in, rp->frames, rp->frames_len);
+	return *stack ? 0 : fail(rp, "out of memory");
+}
+
+/* JSON value @v of field @f into its member of @te. */
+static int read_field(struct replay *rp, const struct field *f, json_t *v,
+		      struct trace_event *te)
+{
+	void *p = (char *)te + f->off;
+	struct task *t = p;
+	__u64 u;
+
+	switch (f->kind) {
+	case FK_KEY:
+		return read_key(rp, f->name, v, p);
+	case FK_U32:
+		if (read_uint(rp, f->name, v, UINT32_MAX, &u))
+			return -1;
+		*(__u32 *)p = u;
+		return 0;
+	case FK_S32:
+		return read_s32(rp, f->name, v, p);
+	case FK_U64:
+	case FK_HEX:
+		return read_uint(rp, f->name, v, INT64_MAX, p);
+	case FK_PID:
+		if (read_uint(rp, f->name, v, UINT32_MAX, &u))
+			return -1;
+		t->pid = u;
+		t->has_pid = true;
+		return 0;
+	case FK_COMM:
+		if (!json_is_string(v))
+			return fail(rp, "\"%s\" must be a string", f->name);
+		u = json_string_length(v);
+		memcpy(t->comm, json_string_value(v),
+		       u < sizeof(t->comm) - 1 ? u : sizeof(t->comm) - 1);
+		return 0;
+	case FK_STACK:
+		return read_stack(rp, f->name, v, &t->stack);
+	case FK_OBJ_TYPE:	/* only in findings, which are not read */
+		break;
+	}
+	return 0;
+}
+
+/* "needs "a" or "b"": one of the FL_EITHER fields of @row is required. */
+static int needs_either(struct replay *rp, const struct record *row)
+{
+	char names[128];
+	const struct field *f;
+	size_t n = 0;
+
+	names[0] = '\0';
+	for (f = row->fields; f->name && n < sizeof(names); f++)
+		if (f->flags & FL_EITHER)
+			n += snprintf(names + n, sizeof(names) - n, "%s\"%s\"",
+				      n ? " or " : "", f->name);
+	return fail(rp, "event \"%s\" needs %s", row->name, names);
+}
+
+/* @fields of event @row from object @o into @te. */
+static int read_fields(struct replay *rp, json_t *o, const struct record *row,
+		       const struct field *fields, struct trace_event *te)
+{
+	bool either = false, has_either = false;
+	const struct field *f;
+	json_t *v;
+
+	for (f = fields; f->name; f++) {
+		if (f->flags & FL_NOTE)		/* the model's, not read */
 			continue;
-		f = &lf->f[id];
-		f->kind = FK_OTHER;
-		if (json_is_string(v)) {
-			f->kind = FK_STR;
-			f->s = json_string_value(v);
-			f->len = json_string_length(v);
-		} else if (json_is_integer(v)) {
-			f->kind = FK_INT;
-			f->i = json_integer_value(v);
-		} else if (json_is_array(v) && id == FLD_STACK) {
-			json_array_foreach(v, i, e) {
-				if (!json_is_string(e))
-					break;
-				if (frames_add(lf, json_string_value(e),
-					       json_string_length(e)))
-					return fail(rp, "out of memory");
-			}
-			if (i < json_array_size(v))
-				continue;
-			f->kind = FK_FRAMES;
-			f->s = lf->frames;
-			f->len = lf->frames_len;
+		either |= f->flags & FL_EITHER;
+		v = json_object_get(o, f->name);
+		if (!v) {
+			if (f->flags & FL_REQUIRED)
+				return fail(rp, "event \"%s\" needs \"%s\"",
+					    row->name, f->name);
+			continue;
 		}
+		has_either |= f->flags & FL_EITHER;
+		if (read_field(rp, f, v, te))
+			return -1;
 	}
-	return 0;
-}
-
-static const struct field *field(struct replay *rp, enum field_id id)
-{
-	return &rp->lf.f[id];
-}
-
-/* Identifier field @id of event @ev into *@key; absent is 0, or an error if @required. */
-static int get_key(struct replay *rp, const char *ev, enum field_id id,
-		   bool required, __u64 *key)
-{
-	const struct field *f = field(rp, id);
-
-	*key = 0;
-	if (f->kind == FK_ABSENT)
-		return required ? fail(rp, "event \"%s\" needs \"%s\"", ev,
-				       field_name(id)) : 0;
-	if (f->kind != FK_STR || !f->len)
-		return fail(rp, "\"%s\" must be a non-empty string",
-			    field_name(id));
-	*key = intern_get(rp->in, f->s, f->len);
-	if (!*key)
-		return fail(rp, "out of memory");
-	return 0;
-}
-
-static int get_uint(struct replay *rp, const char *ev, enum field_id id,
-		    bool required, __u64 max, __u64 *val)
-{
-	const struct field *f = field(rp, id);
-
-	*val = 0;
-	if (f->kind == FK_ABSENT)
-		return required ? fail(rp, "event \"%s\" needs \"%s\"", ev,
-				       field_name(id)) : 0;
-	if (f->kind != FK_INT || f->i < 0)
-		return fail(rp, "\"%s\" must be a non-negative integer",
-			    field_name(id));
-	if ((__u64)f->i > max)
-		return fail(rp, "\"%s\" out of range", field_name(id));
-	*val = f->i;
-	return 0;
-}
-
-static int get_u32(struct replay *rp, const char *ev, enum field_id id,
-		   __u32 *val)
-{
-	__u64 v;
-
-	if (get_uint(rp, ev, id, true, UINT32_MAX, &v))
-		return -1;
-	*val = v;
-	return 0;
-}
-
-static int get_ret(struct replay *rp, const char *ev, __s32 *ret)
-{
-	const struct field *f = field(rp, FLD_RET);
-
-	if (f->kind == FK_ABSENT)
-		return fail(rp, "event \"%s\" needs \"ret\"", ev);
-	if (f->kind != FK_INT)
-		return fail(rp, "\"ret\" must be an integer");
-	if (f->i < INT32_MIN || f->i > INT32_MAX)
-		return fail(rp, "\"ret\" out of range");
-	*ret = f->i;
-	return 0;
-}
-
-/* pid, comm and stack; the frames, joined by NULs, become one key. */
-static int get_task(struct replay *rp, const char *ev, struct trace_event *te)
-{
-	const struct field *comm = field(rp, FLD_COMM);
-	const struct field *stack = field(rp, FLD_STACK);
-	__u64 pid;
-
-	if (get_uint(rp, ev, FLD_PID, false, UINT32_MAX, &pid))
-		return -1;
-	te->has_pid = field(rp, FLD_PID)->kind != FK_ABSENT;
-	te->pid = pid;
-	if (comm->kind != FK_ABSENT) {
-		if (comm->kind != FK_STR)
-			return fail(rp, "\"comm\" must be a string");
-		memcpy(te->comm, comm->s, comm->len < sizeof(te->comm) - 1 ?
-		       comm->len : sizeof(te->comm) - 1);
-	}
-	if (stack->kind == FK_ABSENT)
-		return 0;
-	if (stack->kind != FK_FRAMES)
-		return fail(rp, "\"stack\" must be an array of strings");
-	if (!stack->len)
-		return 0;
-	te->stack = intern_get(rp->in, stack->s, stack->len);
-	return te->stack ? 0 : fail(rp, "out of memory");
+	return either && !has_either ? needs_either(rp, row) : 0;
 }
 
 /*
- * The parsed line into @te.  Returns 1 if the line is to be skipped, 0, or
- * -1 on error.  An unknown "ev" gives type 0, which the model only counts.
+ * Object @o into @te.  Returns 1 if the line is to be skipped, 0, or -1 on
+ * error.  An unknown "ev" gives type 0, which the model only counts.  Of
+ * several errors the first is reported: ts, the task, then the event's own
+ * fields, in the order of its row.
  */
-static int parse_event(struct replay *rp, struct trace_event *te)
+static int parse_event(struct replay *rp, json_t *o, struct trace_event *te)
 {
-	const struct field *f = field(rp, FLD_EV);
-	char ev[16];
-	__u64 id = 0;
-	size_t i;
+	json_t *ev = json_object_get(o, REC_EVENT);
+	const struct record *row;
 
 	memset(te, 0, sizeof(*te));
-	if (f->kind == FK_ABSENT) {
-		if (field(rp, FLD_FINDING)->kind != FK_ABSENT ||
-		    field(rp, FLD_SUMMARY)->kind != FK_ABSENT)
+	if (!ev) {
+		if (json_object_get(o, REC_FINDING) ||
+		    json_object_get(o, REC_SUMMARY))
 			return 1;
-		return fail(rp, "missing \"ev\"");
+		return fail(rp, "missing \"" REC_EVENT "\"");
 	}
-	if (f->kind != FK_STR)
-		return fail(rp, "\"ev\" must be a string");
-	if (f->len >= sizeof(ev))
+	if (!json_is_string(ev))
+		return fail(rp, "\"" REC_EVENT "\" must be a string");
+	te->type = ev_type_named(json_string_value(ev));
+	row = ev_record(te->type);
+	if (!row)
 		return 0;
-	memcpy(ev, f->s, f->len);
-	ev[f->len] = '\0';
-	for (i = 0; i < sizeof(ev_types) / sizeof(ev_types[0]); i++)
-		if (!strcmp(ev, ev_types[i].name))
-			break;
-	if (i == sizeof(ev_types) / sizeof(ev_types[0]))
-		return 0;
-	te->type = ev_types[i].type;
-
-	if (get_uint(rp, ev, FLD_TS, true, INT64_MAX, &te->ts) ||
-	    get_task(rp, ev, te))
+	if (read_fields(rp, o, row, ev_head, te) ||
+	    read_fields(rp, o, row, ev_tail, te) ||
+	    read_fields(rp, o, row, row->fields, te))
 		return -1;
-	if (te->type == (enum ev_type)EV_LOST)
-		return get_uint(rp, ev, FLD_COUNT, true, INT64_MAX, &te->count);
-	if (get_key(rp, ev, FLD_ICTX, true, &te->ictx))
-		return -1;
-
-	switch (te->type) {
-	case EV_BIND:
-		if (get_key(rp, ev, FLD_IDEV, true, &te->obj) ||
-		    get_u32(rp, ev, FLD_ID, &te->id) ||
-		    get_key(rp, ev, FLD_DEV, false, &te->dev))
-			return -1;
-		break;
-	case EV_VDEV_ALLOC:
-		if (get_key(rp, ev, FLD_VDEV, true, &te->obj) ||
-		    get_u32(rp, ev, FLD_ID, &te->id) ||
-		    get_uint(rp, ev, FLD_VIRT_ID, true, INT64_MAX, &te->virt_id) ||
-		    get_key(rp, ev, FLD_IDEV, false, &te->idev) ||
-		    get_key(rp, ev, FLD_DEV, false, &te->dev))
-			return -1;
-		if (!te->idev && !te->dev)
-			return fail(rp, "event \"%s\" needs \"idev\" or \"dev\"", ev);
-		break;
-	case EV_UNBIND:
-	case EV_UNBIND_DONE:
-		return get_key(rp, ev, FLD_IDEV, true, &te->obj);
-	case EV_VDEV_DESTROY:
-		return get_key(rp, ev, FLD_VDEV, true, &te->obj);
-	case EV_OBJ_REMOVE:
-		if (get_uint(rp, ev, FLD_ID, true, UINT32_MAX, &id) ||
-		    get_ret(rp, ev, &te->ret))
-			return -1;
-		te->id = id;
-		break;
-	case EV_OBJ_ABORT:
-		return get_key(rp, ev, FLD_OBJ, true, &te->obj);
-	default:
-		break;
-	}
 	return 0;
 }
 
@@ -309,7 +275,7 @@ static int parse_line(struct replay *rp, const char *line, size_t len,
 		return fail(rp, "invalid JSON: %s", jerr.text);
 	if (!json_is_object(*o))
 		return fail(rp, "expected a JSON object");
-	return json_fields(rp, *o);
+	return 0;
 }
 
 /* Feeds every line to @m; 0 at end of input, -1 on error (reported). */
@@ -328,10 +294,10 @@ static int feed_lines(struct replay *rp, FILE *in, struct model *m)
 			continue;
 		ret = parse_line(rp, line, len, &o);
 		if (!ret)
-			ret = parse_event(rp, &te);
+			ret = parse_event(rp, o, &te);
 		if (!ret && model_feed(m, &te))
 			ret = fail(rp, "out of memory");
-		json_decref(o);	/* after parse_event: the fields point into it */
+		json_decref(o);
 		if (ret < 0)
 			break;
 		ret = 0;
@@ -345,14 +311,15 @@ static int feed_lines(struct replay *rp, FILE *in, struct model *m)
 	return ret;
 }
 
-int replay_file(FILE *in, const char *name, FILE *out, FILE *err,
-		const struct report_opts *opts)
+enum status replay_file(FILE *in, const char *name, FILE *out, FILE *err,
+			const struct report_opts *opts)
 {
 	struct replay rp = { .name = name, .err = err };
+	enum status status = STATUS_ERROR;
 	struct model_summary sum;
 	struct report *r = NULL;
 	struct model *m = NULL;
-	int status = REPLAY_ERROR, ret;
+	int ret;
 
 	rp.in = intern_new();
 	if (rp.in)
@@ -367,32 +334,30 @@ int replay_file(FILE *in, const char *name, FILE *out, FILE *err,
 	if (!ret) {
 		model_finish(m, false, &sum);
 		report_summary(r, &sum);
-		status = sum.verdict == VERDICT_CLEAN ? REPLAY_CLEAN :
-			 sum.verdict == VERDICT_FINDINGS ? REPLAY_FINDINGS :
-			 REPLAY_INCONCLUSIVE;
+		status = verdict_status(sum.verdict);
 	}
 	ret = report_flush(r);
 	if (ret) {
 		fprintf(err, "%s: write error: %s\n", name, strerror(-ret));
-		status = REPLAY_ERROR;
+		status = status_worst(status, STATUS_ERROR);
 	}
 out:
 	model_free(m);
 	report_free(r);
 	intern_free(rp.in);
-	free(rp.lf.frames);
+	free(rp.frames);
 	return status;
 }
 
-int replay_run(const char *path, const struct report_opts *opts)
+enum status replay_run(const char *path, const struct report_opts *opts)
 {
 	bool is_stdin = !strcmp(path, "-");
 	FILE *in = is_stdin ? stdin : fopen(path, "r");
-	int status;
+	enum status status;
 
 	if (!in) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return REPLAY_ERROR;
+		return STATUS_ERROR;
 	}
 	status = replay_file(in, is_stdin ? "<stdin>" : path, stdout, stderr,
 			     opts);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Replay of a recorded JSON-lines trace (the vocabulary at the top of
- * report.c, e.g. the --json output of a live run) through the model,
- * printed exactly like live mode.
+ * Replay of a recorded JSON-lines trace (the vocabulary of vocab.c, e.g.
+ * the --json output of a live run) through the model, printed exactly like
+ * live mode.
  *
  * Input rules: one JSON object per line, blank lines allowed; unknown
  * fields are ignored; events with an unknown "ev" are counted and
@@ -11,7 +11,7 @@
  * 2^63 - 1).  The first malformed line stops the replay with
  * "FILE:LINE: what is wrong" on the error stream.
  *
- * Both functions return the exit status: enum replay_status.
+ * Both functions return the exit status.
  */
 #ifndef REPLAY_H
 #define REPLAY_H
@@ -19,18 +19,12 @@
 #include <stdio.h>
 
 #include "report.h"
-
-enum replay_status {
-	REPLAY_CLEAN		= 0,
-	REPLAY_FINDINGS		= 1,
-	REPLAY_ERROR		= 2,	/* usage, malformed input, I/O error */
-	REPLAY_INCONCLUSIVE	= 3,	/* events were lost */
-};
+#include "status.h"
 
 /* @path "-" is stdin; output to stdout, errors to stderr. */
-int replay_run(const char *path, const struct report_opts *opts);
+enum status replay_run(const char *path, const struct report_opts *opts);
 /* @name names @in in error messages. */
-int replay_file(FILE *in, const char *name, FILE *out, FILE *err,
-		const struct report_opts *opts);
+enum status replay_file(FILE *in, const char *name, FILE *out, FILE *err,
+			const struct report_opts *opts);
 
 #endif /* REPLAY_H */

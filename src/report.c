@@ -1,27 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Text and JSON-lines output.  The JSON lines are a contract (CI scripts,
- * replay reads them back); ts in ns, identifiers are opaque strings,
- * readers ignore unknown fields:
- *
- * {"ev":"bind","ts":1,"ictx":"c1","idev":"d1","id":1,"dev":"p1"}
- * {"ev":"vdev_alloc","ts":2,"ictx":"c1","vdev":"v1","id":3,"virt_id":153,"idev":"d1"}
- *	("idev" only when the kernel has one, "dev" when known)
- * {"ev":"unbind","ts":3,"ictx":"c1","idev":"d1"}
- * {"ev":"unbind_done","ts":4,"ictx":"c1","idev":"d1"}
- * {"ev":"vdev_destroy","ts":5,"ictx":"c1","vdev":"v1"}	(+ "orphaned_ns")
- * {"ev":"obj_remove","ts":6,"ictx":"c1","id":3,"ret":0}
- * {"ev":"ctx_release","ts":7,"ictx":"c1"}
- * {"ev":"obj_abort","ts":8,"ictx":"c1","obj":"v9"}
- * {"ev":"lost","ts":8,"count":5}
- *	any event: "pid":N,"comm":"s","stack":["frame",...]
- * {"finding":"orphaned_vdevice","ts":..,"ictx":..,"vdev":..,"vdev_id":3,
- *  "virt_id":153,"idev":..,"idev_id":1,"pid":..,"comm":..,"stack":[...]}
- * {"finding":"leaked_object","ts":..,"ictx":..,"type":"vdevice"|"device",
- *  "id":..,"obj":..}	(+ "virt_id" for a vdevice)
- * {"summary":{"events":N,"orphans":N,"leaks":N,"untracked":N,"lost":N,
- *  "live":N,"stale":N,"unexpected":N,"unknown_events":N,"removes":N,
- *  "verdict":"clean"|"findings"|"inconclusive"}}	(last line)
+ * Text and JSON-lines output of what vocab.c lists: the fields of each
+ * event and finding from its row; the prose of a finding in text, written
+ * out here.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,25 +18,40 @@ struct report {
 	void *cb_arg;
 };
 
-static const char *const ev_names[] = {
-	[EV_BIND]		= "bind",
-	[EV_VDEV_ALLOC]		= "vdev_alloc",
-	[EV_UNBIND]		= "unbind",
-	[EV_UNBIND_DONE]	= "unbind_done",
-	[EV_VDEV_DESTROY]	= "vdev_destroy",
-	[EV_OBJ_REMOVE]		= "obj_remove",
-	[EV_CTX_RELEASE]	= "ctx_release",
-	[EV_OBJ_ABORT]		= "obj_abort",
-	[EV_LOST]		= "lost",
+/*
+ * The record a field is printed from, and what decides whether it is:
+ * the model's note on an event, the type of a finding's object.
+ */
+struct out_rec {
+	const void *base;
+	const struct ev_note *note;
+	enum obj_type obj_type;
 };
 
-static const char *ev_name(const struct trace_event *ev)
+/* The field's member, NULL if it is not shown for this record. */
+static const void *member(const struct field *f, const struct out_rec *rec)
 {
-	unsigned int t = ev->type;
+	const void *base = rec->base;
 
-	if (t < sizeof(ev_names) / sizeof(ev_names[0]) && ev_names[t])
-		return ev_names[t];
-	return "unknown";
+	if (f->flags & FL_NOTE) {
+		if (!rec->note || !rec->note->orphaned)
+			return NULL;
+		base = rec->note;
+	}
+	if ((f->flags & FL_VDEV) && rec->obj_type != OBJ_VDEVICE)
+		return NULL;
+	return (const char *)base + f->off;
+}
+
+static enum key_kind field_key(const struct field *f, const struct out_rec *rec)
+{
+	return f->key == KEY_OF_TYPE ? obj_type_key(rec->obj_type) : f->key;
+}
+
+static __u64 counter_value(const struct counter *c,
+			   const struct model_summary *s)
+{
+	return *(const __u64 *)((const char *)s + c->off);
 }
 
 /* Identifier as printed; @buf must hold 32 bytes. */
@@ -166,25 +162,36 @@ static void jstr(struct report *r, const char *str)
 	putc_unlocked('"', r->out);
 }
 
-static void jname(struct report *r, const char *name)
+/* "name": of the first member */
+static void jmember(struct report *r, const char *name)
 {
-	putc_unlocked(',', r->out);
 	putc_unlocked('"', r->out);
 	puts_(r, name);
 	putc_unlocked('"', r->out);
 	putc_unlocked(':', r->out);
 }
 
-static void ju64(struct report *r, const char *name, __u64 v)
+static void jname(struct report *r, const char *name)
+{
+	putc_unlocked(',', r->out);
+	jmember(r, name);
+}
+
+static void jdigits(struct report *r, __u64 v)
 {
 	char buf[24], *p = buf + sizeof(buf);
 
-	jname(r, name);
 	do {
 		*--p = '0' + v % 10;
 		v /= 10;
 	} while (v);
 	put(r, p, buf + sizeof(buf) - p);
+}
+
+static void ju64(struct report *r, const char *name, __u64 v)
+{
+	jname(r, name);
+	jdigits(r, v);
 }
 
 static void js64(struct report *r, const char *name, __s64 v)
@@ -208,23 +215,14 @@ static void jkey(struct report *r, const char *name, enum key_kind kind,
 	jstr(r, key_str(r, kind, key, buf, sizeof(buf)));
 }
 
-static void jtask(struct report *r, bool has_pid, __u32 pid, const char *comm,
-		  __u64 stack)
+static void jstack(struct report *r, const char *name, __u64 stack)
 {
 	const char *frames[REPORT_MAX_FRAMES];
-	char cbuf[TASK_COMM_LEN + 1];
-	int i, n;
+	int i, n = stack_frames(r, stack, frames);
 
-	if (has_pid) {
-		ju64(r, "pid", pid);
-		jname(r, "comm");
-		comm_str(comm, cbuf);
-		jstr(r, cbuf);
-	}
-	n = stack_frames(r, stack, frames);
 	if (n <= 0)
 		return;
-	jname(r, "stack");
+	jname(r, name);
 	putc_unlocked('[', r->out);
 	for (i = 0; i < n; i++) {
 		if (i)
@@ -234,86 +232,94 @@ static void jtask(struct report *r, bool has_pid, __u32 pid, const char *comm,
 	putc_unlocked(']', r->out);
 }
 
-static void json_event(struct report *r, const struct trace_event *ev,
-		       const struct ev_note *note)
+static void json_field(struct report *r, const struct field *f,
+		       const struct out_rec *rec)
 {
-	puts_(r, "{\"ev\":");
-	jstr(r, ev_name(ev));
-	ju64(r, "ts", ev->ts);
-	if (ev->type != (enum ev_type)EV_LOST)
-		jkey(r, "ictx", KEY_ICTX, ev->ictx);
-	switch ((unsigned int)ev->type) {
-	case EV_BIND:
-		jkey(r, "idev", KEY_IDEV, ev->obj);
-		ju64(r, "id", ev->id);
-		jkey(r, "dev", KEY_DEV, ev->dev);
+	const void *p = member(f, rec);
+	const struct task *t = p;
+	char cbuf[TASK_COMM_LEN + 1];
+
+	if (!p)
+		return;
+	switch (f->kind) {
+	case FK_KEY:
+		jkey(r, f->name, field_key(f, rec), *(const __u64 *)p);
 		break;
-	case EV_VDEV_ALLOC:
-		jkey(r, "vdev", KEY_VDEV, ev->obj);
-		ju64(r, "id", ev->id);
-		ju64(r, "virt_id", ev->virt_id);
-		jkey(r, "idev", KEY_IDEV, ev->idev);
-		jkey(r, "dev", KEY_DEV, ev->dev);
+	case FK_U32:
+		ju64(r, f->name, *(const __u32 *)p);
 		break;
-	case EV_UNBIND:
-	case EV_UNBIND_DONE:
-		jkey(r, "idev", KEY_IDEV, ev->obj);
+	case FK_S32:
+		js64(r, f->name, *(const __s32 *)p);
 		break;
-	case EV_VDEV_DESTROY:
-		jkey(r, "vdev", KEY_VDEV, ev->obj);
-		if (note->orphaned)
-			ju64(r, "orphaned_ns", note->orphaned_ns);
+	case FK_U64:
+	case FK_HEX:
+		ju64(r, f->name, *(const __u64 *)p);
 		break;
-	case EV_OBJ_REMOVE:
-		ju64(r, "id", ev->id);
-		js64(r, "ret", ev->ret);
+	case FK_OBJ_TYPE:
+		jname(r, f->name);
+		jstr(r, obj_type_name(*(const enum obj_type *)p));
 		break;
-	case EV_OBJ_ABORT:
-		jkey(r, "obj", KEY_OBJ, ev->obj);
+	case FK_PID:
+		if (t->has_pid)
+			ju64(r, f->name, t->pid);
 		break;
-	case EV_LOST:
-		ju64(r, "count", ev->count);
+	case FK_COMM:
+		if (t->has_pid) {
+			jname(r, f->name);
+			comm_str(t->comm, cbuf);
+			jstr(r, cbuf);
+		}
+		break;
+	case FK_STACK:
+		jstack(r, f->name, t->stack);
 		break;
 	}
-	jtask(r, ev->has_pid, ev->pid, ev->comm, ev->stack);
+}
+
+static void json_fields(struct report *r, const struct field *f,
+			const struct out_rec *rec)
+{
+	for (; f->name; f++)
+		json_field(r, f, rec);
+}
+
+static void json_event(struct report *r, const struct record *row,
+		       const struct trace_event *ev, const struct ev_note *note)
+{
+	const struct out_rec rec = { .base = ev, .note = note };
+
+	puts_(r, "{\"" REC_EVENT "\":");
+	jstr(r, row->name);
+	json_fields(r, ev_head, &rec);
+	json_fields(r, row->fields, &rec);
+	json_fields(r, ev_tail, &rec);
 	puts_(r, "}\n");
 }
 
 static void json_finding(struct report *r, const struct finding *f)
 {
-	if (f->type == FINDING_ORPHAN) {
-		puts_(r, "{\"finding\":\"orphaned_vdevice\"");
-		ju64(r, "ts", f->ts);
-		jkey(r, "ictx", KEY_ICTX, f->ictx);
-		jkey(r, "vdev", KEY_VDEV, f->obj);
-		ju64(r, "vdev_id", f->id);
-		ju64(r, "virt_id", f->virt_id);
-		jkey(r, "idev", KEY_IDEV, f->idev);
-		ju64(r, "idev_id", f->idev_id);
-		jtask(r, f->has_pid, f->pid, f->comm, f->stack);
-	} else {
-		puts_(r, "{\"finding\":\"leaked_object\"");
-		ju64(r, "ts", f->ts);
-		jkey(r, "ictx", KEY_ICTX, f->ictx);
-		jname(r, "type");
-		jstr(r, f->is_vdev ? "vdevice" : "device");
-		ju64(r, "id", f->id);
-		jkey(r, "obj", f->is_vdev ? KEY_VDEV : KEY_IDEV, f->obj);
-		if (f->is_vdev)
-			ju64(r, "virt_id", f->virt_id);
-	}
+	const struct out_rec rec = { .base = f, .obj_type = f->obj_type };
+
+	puts_(r, "{\"" REC_FINDING "\":");
+	jstr(r, finding_record(f->type)->name);
+	json_fields(r, finding_record(f->type)->fields, &rec);
 	puts_(r, "}\n");
 }
 
 static void json_summary(struct report *r, const struct model_summary *s)
 {
-	fprintf(r->out, "{\"summary\":{\"events\":%llu,\"orphans\":%llu,"
-		"\"leaks\":%llu,\"untracked\":%llu,\"lost\":%llu,\"live\":%llu,"
-		"\"stale\":%llu,\"unexpected\":%llu,\"unknown_events\":%llu,"
-		"\"removes\":%llu,\"verdict\":\"%s\"}}\n",
-		s->events, s->orphans, s->leaks, s->untracked, s->lost,
-		s->live, s->stale, s->unexpected, s->unknown_events,
-		s->removes, verdict_name(s->verdict));
+	size_t i;
+
+	puts_(r, "{\"" REC_SUMMARY "\":{");
+	for (i = 0; i < ncounters; i++) {
+		if (i)
+			putc_unlocked(',', r->out);
+		jmember(r, counters[i].name);
+		jdigits(r, counter_value(&counters[i], s));
+	}
+	jname(r, "verdict");
+	jstr(r, verdict_name(s->verdict));
+	puts_(r, "}}\n");
 }
 
 /* --- text --- */
@@ -340,48 +346,66 @@ static void tcomm(struct report *r, const char *comm)
 	fputs(buf, r->out);
 }
 
-static void text_event(struct report *r, const struct trace_event *ev,
-		       const struct ev_note *note)
+static void text_field(struct report *r, const struct field *f,
+		       const struct out_rec *rec)
 {
+	const void *p = member(f, rec);
+	const struct task *t = p;
+
+	if (!p)
+		return;
+	switch (f->kind) {
+	case FK_KEY:
+		tkey(r, f->name, field_key(f, rec), *(const __u64 *)p);
+		break;
+	case FK_U32:
+		fprintf(r->out, " %s=%u", f->name, *(const __u32 *)p);
+		break;
+	case FK_S32:
+		fprintf(r->out, " %s=%d", f->name, *(const __s32 *)p);
+		break;
+	case FK_U64:
+		fprintf(r->out, " %s=%llu", f->name, *(const __u64 *)p);
+		break;
+	case FK_HEX:
+		fprintf(r->out, " %s=0x%llx", f->name, *(const __u64 *)p);
+		break;
+	case FK_OBJ_TYPE:
+		fprintf(r->out, " %s=%s", f->name,
+			obj_type_name(*(const enum obj_type *)p));
+		break;
+	case FK_PID:
+		if (t->has_pid)
+			fprintf(r->out, " %s=%u", f->name, t->pid);
+		break;
+	case FK_COMM:
+		if (t->has_pid) {
+			fprintf(r->out, " %s=", f->name);
+			tcomm(r, t->comm);
+		}
+		break;
+	case FK_STACK:		/* only under findings */
+		break;
+	}
+}
+
+static void text_fields(struct report *r, const struct field *f,
+			const struct out_rec *rec)
+{
+	for (; f->name; f++)
+		text_field(r, f, rec);
+}
+
+/* The time and the name lead the line: ev_head is not printed as a field. */
+static void text_event(struct report *r, const struct record *row,
+		       const struct trace_event *ev, const struct ev_note *note)
+{
+	const struct out_rec rec = { .base = ev, .note = note };
+
 	fprintf(r->out, "%llu.%06llu %-12s", ev->ts / 1000000000,
-		ev->ts % 1000000000 / 1000, ev_name(ev));
-	if (ev->type != (enum ev_type)EV_LOST)
-		tkey(r, "ictx", KEY_ICTX, ev->ictx);
-	switch ((unsigned int)ev->type) {
-	case EV_BIND:
-		tkey(r, "idev", KEY_IDEV, ev->obj);
-		fprintf(r->out, " id=%u", ev->id);
-		tkey(r, "dev", KEY_DEV, ev->dev);
-		break;
-	case EV_VDEV_ALLOC:
-		tkey(r, "vdev", KEY_VDEV, ev->obj);
-		fprintf(r->out, " id=%u virt_id=0x%llx", ev->id, ev->virt_id);
-		tkey(r, "idev", KEY_IDEV, ev->idev);
-		tkey(r, "dev", KEY_DEV, ev->dev);
-		break;
-	case EV_UNBIND:
-	case EV_UNBIND_DONE:
-		tkey(r, "idev", KEY_IDEV, ev->obj);
-		break;
-	case EV_VDEV_DESTROY:
-		tkey(r, "vdev", KEY_VDEV, ev->obj);
-		if (note->orphaned)
-			fprintf(r->out, " orphaned_ns=%llu", note->orphaned_ns);
-		break;
-	case EV_OBJ_REMOVE:
-		fprintf(r->out, " id=%u ret=%d", ev->id, ev->ret);
-		break;
-	case EV_OBJ_ABORT:
-		tkey(r, "obj", KEY_OBJ, ev->obj);
-		break;
-	case EV_LOST:
-		fprintf(r->out, " count=%llu", ev->count);
-		break;
-	}
-	if (ev->has_pid) {
-		fprintf(r->out, " pid=%u comm=", ev->pid);
-		tcomm(r, ev->comm);
-	}
+		ev->ts % 1000000000 / 1000, row->name);
+	text_fields(r, row->fields, &rec);
+	text_fields(r, ev_tail, &rec);
 	fputc('\n', r->out);
 }
 
@@ -392,43 +416,63 @@ static void text_finding(struct report *r, const struct finding *f)
 	int i, n;
 
 	if (f->type == FINDING_LEAK) {
-		fprintf(r->out, "FINDING leaked_object: %s %u",
-			f->is_vdev ? "vdevice" : "device", f->id);
-		if (f->is_vdev)
+		fprintf(r->out, "FINDING %s: %s %u", finding_record(f->type)->name,
+			obj_type_name(f->obj_type), f->id);
+		if (f->obj_type == OBJ_VDEVICE)
 			fprintf(r->out, " (virt_id 0x%llx)", f->virt_id);
 		fprintf(r->out, " still alive at release of ictx %s [obj %s]\n",
 			key_str(r, KEY_ICTX, f->ictx, b1, sizeof(b1)),
-			key_str(r, f->is_vdev ? KEY_VDEV : KEY_IDEV, f->obj,
+			key_str(r, obj_type_key(f->obj_type), f->obj,
 				b2, sizeof(b2)));
 		return;
 	}
-	fprintf(r->out, "FINDING orphaned_vdevice: vdevice %u (virt_id 0x%llx) "
+	fprintf(r->out, "FINDING %s: vdevice %u (virt_id 0x%llx) "
 		"of device %u in ictx %s outlived its unbind (",
+		finding_record(f->type)->name,
 		f->id, f->virt_id, f->idev_id,
 		key_str(r, KEY_ICTX, f->ictx, b1, sizeof(b1)));
-	if (f->has_pid) {
-		fprintf(r->out, "pid %u ", f->pid);
-		tcomm(r, f->comm);
+	if (f->task.has_pid) {
+		fprintf(r->out, "pid %u ", f->task.pid);
+		tcomm(r, f->task.comm);
 	} else {
 		fputs("task unknown", r->out);
 	}
 	fprintf(r->out, ") [vdev %s idev %s]\n",
 		key_str(r, KEY_VDEV, f->obj, b2, sizeof(b2)),
 		key_str(r, KEY_IDEV, f->idev, b3, sizeof(b3)));
-	n = stack_frames(r, f->stack, frames);
+	n = stack_frames(r, f->task.stack, frames);
 	for (i = 0; i < n; i++)
 		fprintf(r->out, "    %s\n", frames[i]);
 }
 
+/* "@title: N text, ..." of the counters on that line. */
+static void text_counters(struct report *r, const struct model_summary *s,
+			  const char *title, bool anomaly)
+{
+	const char *sep = ": ";
+	size_t i;
+
+	fputs(title, r->out);
+	for (i = 0; i < ncounters; i++) {
+		if (!counters[i].text || counters[i].anomaly != anomaly)
+			continue;
+		fprintf(r->out, "%s%llu %s", sep, counter_value(&counters[i], s),
+			counters[i].text);
+		sep = ", ";
+	}
+	fputc('\n', r->out);
+}
+
 static void text_summary(struct report *r, const struct model_summary *s)
 {
-	fprintf(r->out, "summary: %llu events, %llu orphans, %llu leaks, "
-		"%llu untracked, %llu lost, %llu live at end\n",
-		s->events, s->orphans, s->leaks, s->untracked, s->lost, s->live);
-	if (s->stale || s->unexpected || s->unknown_events)
-		fprintf(r->out, "anomalies: %llu stale, %llu unexpected, "
-			"%llu unknown events\n",
-			s->stale, s->unexpected, s->unknown_events);
+	size_t i;
+
+	text_counters(r, s, "summary", false);
+	for (i = 0; i < ncounters; i++)
+		if (counters[i].anomaly && counter_value(&counters[i], s)) {
+			text_counters(r, s, "anomalies", true);
+			break;
+		}
 	fprintf(r->out, "verdict: %s\n", verdict_name(s->verdict));
 }
 
@@ -437,12 +481,14 @@ static void text_summary(struct report *r, const struct model_summary *s)
 void report_event(struct report *r, const struct trace_event *ev,
 		  const struct ev_note *note)
 {
-	if (r->opts.no_events)
+	const struct record *row = ev_record(ev->type);
+
+	if (r->opts.no_events || !row)
 		return;
 	if (r->opts.format == REPORT_JSON)
-		json_event(r, ev, note);
+		json_event(r, row, ev, note);
 	else
-		text_event(r, ev, note);
+		text_event(r, row, ev, note);
 }
 
 void report_finding(struct report *r, const struct finding *f)

@@ -11,8 +11,7 @@
  *
  * Identifiers and stacks are opaque to the model; the caller's callbacks
  * turn them into strings (per-run tokens live, the original strings in
- * replay).  The JSON vocabulary, a contract with CI scripts and replay, is
- * described at the top of report.c.
+ * replay).  What is printed, by which names, is in vocab.c.
  */
 #ifndef REPORT_H
 #define REPORT_H
@@ -20,6 +19,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "vocab.h"
 
 enum report_format {
 	REPORT_TEXT,
@@ -29,14 +29,6 @@ enum report_format {
 struct report_opts {
 	enum report_format format;
 	bool no_events;		/* print findings and the summary only */
-};
-
-enum key_kind {
-	KEY_ICTX,
-	KEY_IDEV,
-	KEY_VDEV,
-	KEY_OBJ,
-	KEY_DEV,
 };
 
 /* Frames of the stack handle, as many as fit in @frames; at most REPORT_MAX_FRAMES asked. */

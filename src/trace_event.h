@@ -12,11 +12,23 @@
 
 #include "iommufd_trace.h"
 
-/* Model-only event: the tracer lost events.  Not produced by BPF. */
-#define EV_LOST		(EV_TYPE_MAX + 1)
+/* The types of iommufd object that the tool follows. */
+enum obj_type {
+	OBJ_DEVICE = 1,
+	OBJ_VDEVICE,
+	OBJ_TYPE_MAX,
+};
+
+/* The task an event came from, when known. */
+struct task {
+	__u64 stack;		/* opaque stack handle for the output layer, 0 = none */
+	__u32 pid;
+	bool has_pid;		/* pid and comm are known */
+	char comm[TASK_COMM_LEN];
+};
 
 struct trace_event {
-	enum ev_type type;	/* enum ev_type or EV_LOST */
+	enum ev_type type;
 	__u64 ts;		/* ns */
 	__u64 ictx;
 	__u64 obj;		/* idev (bind, unbind*), vdev (vdev_*), any (abort) */
@@ -26,10 +38,7 @@ struct trace_event {
 	__u32 id;		/* bind: idev id; vdev_alloc: vdev id; obj_remove */
 	__s32 ret;		/* EV_OBJ_REMOVE */
 	__u64 count;		/* EV_LOST: events lost */
-	__u32 pid;
-	char comm[TASK_COMM_LEN];
-	bool has_pid;
-	__u64 stack;		/* opaque stack handle for the output layer, 0 = none */
+	struct task task;
 };
 
 #endif /* TRACE_EVENT_H */

@@ -8,19 +8,23 @@ BENCH_OUT := build/bench
 
 $(BENCH_OUT)/floor.bpf.o: tests/bench/floor.bpf.c bpf/vmlinux.h
 	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BENCH_OUT)/floor.skel.h: $(BENCH_OUT)/floor.bpf.o
-	$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
 
 $(BENCH_OUT)/floor: tests/bench/floor.c $(BENCH_OUT)/floor.skel.h
-	$(CC) $(CFLAGS) -I$(BENCH_OUT) -o $@ $< $(LDLIBS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(BENCH_OUT) -o $@ $< $(LDLIBS)
 
 # Static: it runs in the initramfs.
 $(BENCH_OUT)/workload: tests/bench/workload.c tests/lib/mockdev.c tests/lib/mockdev.h
 	@test -n "$(BENCH_KDIR)" || { echo "BENCH_KDIR is not set: use make bench" >&2; exit 2; }
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -static -isystem $(BENCH_KDIR)/usr/include -Itests/lib \
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -static -isystem $(BENCH_KDIR)/usr/include -Itests/lib \
 		-I$(BENCH_KTREE)/drivers/iommu/iommufd -o $@ $(filter %.c,$^)
 
 .PHONY: bench-bins

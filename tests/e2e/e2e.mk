@@ -10,7 +10,8 @@ E2E_OUT := $(OUTPUT)/e2e
 $(E2E_OUT)/neighbour: tests/e2e/neighbour.c tests/lib/mockdev.c tests/lib/mockdev.h
 	@test -n "$(E2E_KDIR)" || { echo "E2E_KDIR is not set: use tests/e2e/run.sh" >&2; exit 2; }
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -static -isystem $(E2E_KDIR)/usr/include -Itests/lib \
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -static -isystem $(E2E_KDIR)/usr/include -Itests/lib \
 		-I$(E2E_KTREE)/drivers/iommu/iommufd -o $@ $(filter %.c,$^)
 
 .PHONY: e2e-bins

@@ -86,9 +86,9 @@ static void vdev(struct rec *r, __u64 c, __u64 v, __u32 id, __u64 d, __u64 dev)
 static void unbind(struct rec *r, __u64 c, __u64 d)
 {
 	struct trace_event ev = { .type = EV_UNBIND, .ictx = c, .obj = d,
-				  .pid = 42, .has_pid = true, .stack = 77 };
+				  .task = { .pid = 42, .has_pid = true,
+					    .stack = 77, .comm = "iommufd" } };
 
-	strcpy(ev.comm, "iommufd");
 	feed(r, ev);
 }
 
@@ -132,11 +132,12 @@ static void orphan_by_idev_key(void)
 	CHECK(r->nfindings == 0);
 	unbind_done(r, C1, D1);
 	CHECK(r->nfindings == 1);
-	CHECK(f->type == FINDING_ORPHAN);
+	CHECK(f->type == FINDING_ORPHAN && f->obj_type == OBJ_VDEVICE);
 	CHECK(f->ictx == C1 && f->obj == V1 && f->id == 3);
 	CHECK(f->virt_id == 0x99 && f->idev == D1 && f->idev_id == 1);
-	CHECK(f->has_pid && f->pid == 42 && !strcmp(f->comm, "iommufd"));
-	CHECK(f->stack == 77 && f->ts == r->now);
+	CHECK(f->task.has_pid && f->task.pid == 42);
+	CHECK(!strcmp(f->task.comm, "iommufd"));
+	CHECK(f->task.stack == 77 && f->ts == r->now);
 	s = finish(r, false);
 	CHECK(s.orphans == 1 && s.leaks == 0 && s.live == 1);
 	CHECK(s.verdict == VERDICT_FINDINGS);
@@ -272,9 +273,9 @@ static void leaks_at_ctx_release(void)
 	bind(r, C2, D2, 1, P2);
 	ctx_release(r, C1);
 	CHECK(r->nfindings == 2);
-	CHECK(r->f[0].type == FINDING_LEAK && !r->f[0].is_vdev);
+	CHECK(r->f[0].type == FINDING_LEAK && r->f[0].obj_type == OBJ_DEVICE);
 	CHECK(r->f[0].obj == D1 && r->f[0].id == 1 && r->f[0].ictx == C1);
-	CHECK(r->f[1].type == FINDING_LEAK && r->f[1].is_vdev);
+	CHECK(r->f[1].type == FINDING_LEAK && r->f[1].obj_type == OBJ_VDEVICE);
 	CHECK(r->f[1].obj == V1 && r->f[1].id == 3 && r->f[1].virt_id == 0x99);
 	s = finish(r, false);
 	CHECK(s.leaks == 2 && s.live == 1 && s.verdict == VERDICT_FINDINGS);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "replay.h"
 #include "test.h"
 
@@ -89,7 +91,7 @@ static void malformed_lines(void)
 		snprintf(input, sizeof(input), "%s\n" BIND, malformed[i].line);
 		snprintf(want, sizeof(want), "t.jsonl:1: %s\n", malformed[i].msg);
 		res = replay(input, REPORT_JSON);
-		CHECK(res.status == REPLAY_ERROR);
+		CHECK(res.status == STATUS_ERROR);
 		CHECK(!strcmp(res.err, want));
 		if (strcmp(res.err, want))
 			printf("#   got %s#   want %s", res.err, want);
@@ -98,10 +100,185 @@ static void malformed_lines(void)
 		snprintf(input, sizeof(input), BIND "\n%s\n" BIND, malformed[i].line);
 		snprintf(want, sizeof(want), "t.jsonl:3: %s\n", malformed[i].msg);
 		res = replay(input, REPORT_JSON);
-		CHECK(res.status == REPLAY_ERROR && !strcmp(res.err, want));
+		CHECK(res.status == STATUS_ERROR && !strcmp(res.err, want));
 		/* Nothing after the bad line, and no summary. */
 		CHECK(!strstr(res.out, "summary"));
 		result_free(&res);
+	}
+}
+
+/* A value of @f that replay takes and the report prints back as it was. */
+static json_t *good_value(const struct field *f)
+{
+	switch (f->kind) {
+	case FK_KEY:
+		return json_sprintf("k-%s", f->name);
+	case FK_S32:
+		return json_integer(-7);
+	case FK_COMM:
+		return json_string("c");
+	case FK_STACK:
+		return json_pack("[s]", "f");
+	default:
+		return json_integer(7);
+	}
+}
+
+/* What replay says of {} as the value of @f. */
+static const char *type_error(const struct field *f)
+{
+	switch (f->kind) {
+	case FK_KEY:
+		return "must be a non-empty string";
+	case FK_S32:
+		return "must be an integer";
+	case FK_COMM:
+		return "must be a string";
+	case FK_STACK:
+		return "must be an array of strings";
+	default:
+		return "must be a non-negative integer";
+	}
+}
+
+enum change { NONE, WITHOUT, WRONG_TYPE, WITHOUT_EITHER };
+
+/*
+ * A line of event @type with every field it can carry, in the report's
+ * order, but @f left out or given the wrong type (@how).
+ */
+static char *event_line(unsigned int type, const struct field *f,
+			enum change how)
+{
+	const struct record *row = ev_record(type);
+	const struct field *lists[] = { ev_head, row->fields, ev_tail }, *g;
+	json_t *o = json_object();
+	unsigned int i;
+	char *s;
+
+	json_object_set_new(o, REC_EVENT, json_string(row->name));
+	for (i = 0; i < 3; i++)
+		for (g = lists[i]; g->name; g++) {
+			if ((g->flags & FL_NOTE) || (g == f && how == WITHOUT) ||
+			    ((g->flags & FL_EITHER) && how == WITHOUT_EITHER))
+				continue;
+			json_object_set_new(o, g->name, g == f && how == WRONG_TYPE ?
+					    json_object() : good_value(g));
+		}
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return s;
+}
+
+static void check_error(const char *line, const char *want)
+{
+	char input[512];
+	struct result res;
+
+	snprintf(input, sizeof(input), "%s\n", line);
+	res = replay(input, REPORT_JSON);
+	CHECK(res.status == STATUS_ERROR && !strcmp(res.err, want));
+	if (strcmp(res.err, want))
+		printf("#   got %s#   want %s", res.err, want);
+	result_free(&res);
+}
+
+/* Every row, every field: read, then printed back the same; text names them. */
+static void every_row_round_trips(void)
+{
+	const struct field *f;
+	struct result res;
+	char input[512], want[64];
+	unsigned int t;
+
+	for (t = 1; t < EV_TYPE_MAX; t++) {
+		char *line = event_line(t, NULL, NONE);
+
+		snprintf(input, sizeof(input), "%s\n", line);
+		res = replay(input, REPORT_JSON);
+		CHECK(res.status != STATUS_ERROR && !*res.err);
+		CHECK(!strncmp(res.out, input, strlen(input)));
+		if (strncmp(res.out, input, strlen(input)))
+			printf("#   got %s#   want %s", res.out, input);
+		result_free(&res);
+
+		res = replay(input, REPORT_TEXT);
+		for (f = ev_record(t)->fields; f->name; f++) {
+			snprintf(want, sizeof(want), " %s=", f->name);
+			CHECK((f->flags & FL_NOTE) || strstr(res.out, want));
+		}
+		CHECK(strstr(res.out, " pid=7 comm=c\n"));
+		result_free(&res);
+		free(line);
+	}
+}
+
+/* Every field replay needs is named when it is missing. */
+static void every_required_field_named(void)
+{
+	const struct field *f;
+	char want[256], *line;
+	const char *sep;
+	unsigned int t;
+	size_t n;
+
+	for (t = 1; t < EV_TYPE_MAX; t++) {
+		const struct record *row = ev_record(t);
+		const struct field *lists[] = { ev_head, row->fields };
+		unsigned int i;
+
+		for (i = 0; i < 2; i++)
+			for (f = lists[i]; f->name; f++) {
+				if (!(f->flags & FL_REQUIRED))
+					continue;
+				line = event_line(t, f, WITHOUT);
+				snprintf(want, sizeof(want),
+					 "t.jsonl:1: event \"%s\" needs \"%s\"\n",
+					 row->name, f->name);
+				check_error(line, want);
+				free(line);
+			}
+		/* and one of its FL_EITHER fields, when all are missing */
+		n = snprintf(want, sizeof(want), "t.jsonl:1: event \"%s\" needs ",
+			     row->name);
+		sep = "";
+		for (f = row->fields; f->name; f++)
+			if (f->flags & FL_EITHER) {
+				n += snprintf(want + n, sizeof(want) - n, "%s\"%s\"",
+					      sep, f->name);
+				sep = " or ";
+			}
+		if (!*sep)
+			continue;
+		snprintf(want + n, sizeof(want) - n, "\n");
+		line = event_line(t, NULL, WITHOUT_EITHER);
+		check_error(line, want);
+		free(line);
+	}
+}
+
+/* Every field replay reads is checked for its type. */
+static void every_field_type_checked(void)
+{
+	const struct field *f;
+	char want[256], *line;
+	unsigned int t, i;
+
+	for (t = 1; t < EV_TYPE_MAX; t++) {
+		const struct field *lists[] = {
+			ev_head, ev_record(t)->fields, ev_tail,
+		};
+
+		for (i = 0; i < 3; i++)
+			for (f = lists[i]; f->name; f++) {
+				if (f->flags & FL_NOTE)
+					continue;
+				line = event_line(t, f, WRONG_TYPE);
+				snprintf(want, sizeof(want), "t.jsonl:1: \"%s\" %s\n",
+					 f->name, type_error(f));
+				check_error(line, want);
+				free(line);
+			}
 	}
 }
 
@@ -115,7 +292,7 @@ static void unknown_ev_counted(void)
 		"{\"ev\":\"unbind_done\",\"ts\":3,\"ictx\":\"c1\",\"idev\":\"d1\"}",
 		REPORT_JSON);
 
-	CHECK(res.status == REPLAY_CLEAN && !*res.err);
+	CHECK(res.status == STATUS_CLEAN && !*res.err);
 	CHECK(strstr(res.out, "\"events\":3,"));
 	CHECK(strstr(res.out, "\"unknown_events\":1,"));
 	CHECK(strstr(res.out, "\"verdict\":\"clean\"}}\n"));
@@ -130,7 +307,7 @@ static void findings_and_summary_skipped(void)
 		"{\"summary\":{\"events\":1,\"verdict\":\"findings\"}}\n",
 		REPORT_JSON);
 
-	CHECK(res.status == REPLAY_CLEAN && !*res.err);
+	CHECK(res.status == STATUS_CLEAN && !*res.err);
 	CHECK(!strstr(res.out, "finding"));
 	CHECK(strstr(res.out, "\"events\":1,"));
 	CHECK(strstr(res.out, "\"live\":1,"));
@@ -141,7 +318,7 @@ static void orphan_json(void)
 {
 	struct result res = replay(orphan_trace, REPORT_JSON);
 
-	CHECK(res.status == REPLAY_FINDINGS);
+	CHECK(res.status == STATUS_FINDINGS);
 	CHECK(strstr(res.out,
 		"{\"finding\":\"orphaned_vdevice\",\"ts\":4,\"ictx\":\"c1\","
 		"\"vdev\":\"v1\",\"vdev_id\":3,\"virt_id\":153,\"idev\":\"d1\","
@@ -158,7 +335,7 @@ static void orphan_text(void)
 {
 	struct result res = replay(orphan_trace, REPORT_TEXT);
 
-	CHECK(res.status == REPLAY_FINDINGS);
+	CHECK(res.status == STATUS_FINDINGS);
 	CHECK(strstr(res.out, "0.000000 unbind       ictx=c1 idev=d1 pid=42 comm=iommufd\n"));
 	CHECK(strstr(res.out,
 		"FINDING orphaned_vdevice: vdevice 3 (virt_id 0x99) of device 1 "
@@ -175,7 +352,7 @@ static void round_trip(void)
 	struct result a = replay(orphan_trace, REPORT_JSON);
 	struct result b = replay(a.out, REPORT_JSON);
 
-	CHECK(a.status == REPLAY_FINDINGS && b.status == a.status);
+	CHECK(a.status == STATUS_FINDINGS && b.status == a.status);
 	CHECK(!*b.err && !strcmp(a.out, b.out));
 	result_free(&a);
 	result_free(&b);
@@ -191,10 +368,10 @@ static void escaping(void)
 		REPORT_JSON);
 	struct result b = replay(a.out, REPORT_JSON);
 
-	CHECK(a.status == REPLAY_FINDINGS && !*a.err);
+	CHECK(a.status == STATUS_FINDINGS && !*a.err);
 	CHECK(strstr(a.out, "\"ictx\":\"c\\\"1\\\\\",\"idev\":\"d\\u000a\\u0001\""));
 	CHECK(strstr(a.out, "\"comm\":\"aaaaaaaaaaaaaa\\ufffd\""));
-	CHECK(b.status == REPLAY_FINDINGS && !*b.err);
+	CHECK(b.status == STATUS_FINDINGS && !*b.err);
 	CHECK(!strcmp(a.out, b.out));
 	result_free(&a);
 	result_free(&b);
@@ -207,14 +384,14 @@ static void exit_status(void)
 	res = replay(BIND "{\"ev\":\"lost\",\"ts\":2,\"count\":4}\n"
 		     "{\"ev\":\"ctx_release\",\"ts\":3,\"ictx\":\"c1\"}\n",
 		     REPORT_JSON);
-	CHECK(res.status == REPLAY_INCONCLUSIVE);
+	CHECK(res.status == STATUS_INCONCLUSIVE);
 	CHECK(strstr(res.out, "\"leaks\":1,\"untracked\":0,\"lost\":4,"));
 	CHECK(strstr(res.out, "\"verdict\":\"inconclusive\""));
 	result_free(&res);
 
 	/* Malformed wins over lost. */
 	res = replay("{\"ev\":\"lost\",\"ts\":2,\"count\":4}\n{\n", REPORT_JSON);
-	CHECK(res.status == REPLAY_ERROR);
+	CHECK(res.status == STATUS_ERROR);
 	result_free(&res);
 }
 
@@ -222,6 +399,9 @@ static void exit_status(void)
 int main(void)
 {
 	RUN(malformed_lines);
+	RUN(every_row_round_trips);
+	RUN(every_required_field_named);
+	RUN(every_field_type_checked);
 	RUN(unknown_ev_counted);
 	RUN(findings_and_summary_skipped);
 	RUN(orphan_json);

@@ -8,20 +8,29 @@ UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -Isrc
 UNIT_HDRS := $(wildcard src/*.h) tests/unit/test.h
 
 UNIT_TESTS := $(UNIT_OUT)/test_model $(UNIT_OUT)/test_intern \
-	      $(UNIT_OUT)/test_replay
+	      $(UNIT_OUT)/test_vocab $(UNIT_OUT)/test_replay
 
-$(UNIT_OUT)/test_model: tests/unit/test_model.c src/model.c $(UNIT_HDRS)
+$(UNIT_OUT)/test_model: tests/unit/test_model.c src/model.c src/store.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(UNIT_OUT)/test_intern: tests/unit/test_intern.c src/intern.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
-$(UNIT_OUT)/test_replay: tests/unit/test_replay.c src/replay.c src/replay_fields.c src/report.c \
-			 src/model.c src/intern.c $(UNIT_HDRS)
+$(UNIT_OUT)/test_vocab: tests/unit/test_vocab.c src/vocab.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -ljansson
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+
+$(UNIT_OUT)/test_replay: tests/unit/test_replay.c src/replay.c \
+			 src/report.c src/vocab.c \
+			 src/model.c src/store.c src/intern.c $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -ljansson
 
 .PHONY: unit
 unit: $(UNIT_TESTS)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "iref.h"
 #include "report.h"
 #include "trace_mix.h"
 
@@ -51,12 +52,8 @@ static __u64 token(__u64 p)
 static const char *fmt_key(void *arg, enum key_kind kind, __u64 key,
 			   char *buf, size_t len)
 {
-	static const char prefix[] = { [KEY_ICTX] = 'c', [KEY_IDEV] = 'd',
-				       [KEY_VDEV] = 'v', [KEY_OBJ] = 'o',
-				       [KEY_DEV] = 'p' };
-
 	(void)arg;
-	snprintf(buf, len, "%c%012llx", prefix[kind],
+	snprintf(buf, len, "%c%012llx", key_prefix(kind),
 		 (unsigned long long)token(key));
 	return buf;
 }
@@ -69,7 +66,7 @@ static int get_stack(void *arg, __u64 stack, const char **frames, int max)
 	if (n > max)
 		n = max;
 	for (i = 0; i < n; i++)
-		frames[i] = stacks[stack - 1][i];
+		frames[i] = stacks[iref_idx(stack)][i];
 	return n;
 }
 

@@ -10,14 +10,17 @@ BENCH_HOST_HDRS := $(wildcard src/*.h) tests/bench/host/trace_mix.h
 BENCH_HOST_BINS := $(BENCH_HOST_OUT)/gen_trace $(BENCH_HOST_OUT)/model_bench
 
 $(BENCH_HOST_OUT)/gen_trace: tests/bench/host/gen_trace.c tests/bench/host/trace_mix.c \
-			     src/report.c src/model.c $(BENCH_HOST_HDRS)
+			     src/report.c src/vocab.c src/model.c src/store.c \
+			     $(BENCH_HOST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_HOST_CFLAGS) -o $@ $(filter %.c,$^)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(BENCH_HOST_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(BENCH_HOST_OUT)/model_bench: tests/bench/host/model_bench.c tests/bench/host/trace_mix.c \
-			       src/model.c $(BENCH_HOST_HDRS)
+			       src/model.c src/store.c $(BENCH_HOST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_HOST_CFLAGS) -o $@ $(filter %.c,$^)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(BENCH_HOST_CFLAGS) -o $@ $(filter %.c,$^)
 
 .PHONY: bench-host-bins bench-host
 bench-host-bins: $(TOOL) $(BENCH_HOST_BINS)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iref.h"
 #include "trace_mix.h"
 
 #define CTXS		8
@@ -82,9 +83,9 @@ static struct trace_event *push(struct mix *m, enum ev_type type,
 	ev->type = type;
 	ev->ts = m->ts;
 	ev->ictx = 0xffff888100000000ULL + ctx * 0x400ULL;
-	ev->pid = 1000 + ctx;
-	ev->has_pid = true;
-	strcpy(ev->comm, "qemu-system-x86");
+	ev->task.pid = 1000 + ctx;
+	ev->task.has_pid = true;
+	strcpy(ev->task.comm, "qemu-system-x86");
 	return ev;
 }
 
@@ -153,7 +154,7 @@ static void destroy(struct mix *m, size_t i)
 		vdev_destroy(m, u);
 	ev = push(m, EV_UNBIND, u->ctx);
 	ev->obj = u->idev;
-	ev->stack = 1 + below(m, MIX_STACKS);
+	ev->task.stack = iref_of(below(m, MIX_STACKS));
 	push(m, EV_UNBIND_DONE, u->ctx)->obj = u->idev;
 	key_put(&m->idevs, u->idev);
 	key_put(&m->devs, u->dev);

@@ -17,7 +17,7 @@
 
 #include "trace_event.h"
 
-#define MIX_STACKS	4	/* unbind stacks: handles 1..MIX_STACKS */
+#define MIX_STACKS	4	/* unbind stacks: handles are their irefs */
 
 struct mix;
 

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The vocabulary of the output, JSON lines and text: every event type,
+ * finding, object type and summary counter with its name and its fields.
+ * The report writes and replay reads from these tables alone, so a new
+ * event or object type is a new row in vocab.c (and the model's rule for
+ * it).  The JSON lines are described at the top of vocab.c.
+ */
+#ifndef VOCAB_H
+#define VOCAB_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+/* What an identifier names; live mode's tokens start with its prefix. */
+enum key_kind {
+	KEY_ICTX,
+	KEY_IDEV,
+	KEY_VDEV,
+	KEY_OBJ,
+	KEY_DEV,
+	KEY_OF_TYPE,	/* that of the record's object type (findings) */
+};
+
+/* How a field is printed and read, and the type of its member. */
+enum field_kind {
+	FK_KEY,		/* __u64 identifier, a string; 0: absent, not printed */
+	FK_U32,		/* __u32 */
+	FK_S32,		/* __s32 */
+	FK_U64,		/* __u64, a JSON integer: at most 2^63 - 1 */
+	FK_HEX,		/* __u64, 0x... in text */
+	FK_OBJ_TYPE,	/* enum obj_type, by its name */
+	FK_PID,		/* struct task: its pid, if it has one */
+	FK_COMM,	/* struct task: its comm, if it has a pid */
+	FK_STACK,	/* struct task: its frames; not in text */
+};
+
+#define FL_REQUIRED	(1 << 0)	/* replay: the event needs it */
+#define FL_EITHER	(1 << 1)	/* replay: the event needs one FL_EITHER field */
+#define FL_NOTE		(1 << 2)	/* in struct ev_note, shown if orphaned; not read */
+#define FL_VDEV		(1 << 3)	/* shown only when the object is a vdevice */
+
+struct field {
+	const char *name;
+	__u8 kind;		/* enum field_kind */
+	__u8 key;		/* FK_KEY: enum key_kind */
+	__u8 flags;		/* FL_* */
+	__u16 off;		/* of its member in the record */
+};
+
+/* An event type or a finding: its name and fields, up to one without a name. */
+struct record {
+	const char *name;
+	const struct field *fields;
+};
+
+/* The key that starts each kind of JSON line. */
+#define REC_EVENT	"ev"
+#define REC_FINDING	"finding"
+#define REC_SUMMARY	"summary"
+
+/*
+ * Every event line: its name, ev_head, the event's own fields, ev_tail
+ * (its task).  Replay reads ev_tail before the event's fields.
+ */
+extern const struct field ev_head[], ev_tail[];
+
+/* The row of event type @type, NULL if it has none. */
+const struct record *ev_record(unsigned int type);
+/* The type of the event called @name, 0 if there is none. */
+unsigned int ev_type_named(const char *name);
+const struct record *finding_record(enum finding_type type);
+
+const char *obj_type_name(enum obj_type type);
+enum key_kind obj_type_key(enum obj_type type);
+char key_prefix(enum key_kind kind);
+
+/* A __u64 of struct model_summary, in the JSON summary and as "N text". */
+struct counter {
+	const char *name;
+	const char *text;	/* NULL: not in text */
+	bool anomaly;		/* text: on the "anomalies" line, shown if one is not 0 */
+	__u16 off;
+};
+
+/* In the order they are printed. */
+extern const struct counter counters[];
+extern const size_t ncounters;
+
+#endif /* VOCAB_H */
