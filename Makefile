@@ -2,17 +2,41 @@
 # iommufd-trace: a static binary from bpf/ and src/, plus the tests.
 #
 #   make           build build/iommufd-trace (and build/guest/ for the VM)
+#   make ARCH=arm64   the same for arm64: build/arm64/iommufd-trace (and
+#                  build/arm64/guest/), cross-built with Debian's aarch64
+#                  toolchain and arm64 multiarch libraries
 #   make test      unit tests, replay tests, end-to-end tests in test VMs
 #   make demo      the tracer over the selftests on the unfixed and upstream kernels
 #   make bench     what the tracer costs (tests/bench/README.md), not part of test
 
-OUTPUT := build
+# The architecture the tool is built for, as the kernel names it. Per
+# architecture: the output directory, the name of bpf/ARCH/vmlinux.h and of
+# libbpf's __TARGET_ARCH_ (which selects the pt_regs layout of kprobe
+# arguments), and the cross compiler.
+ARCH ?= x86_64
+OUTPUT_x86_64 := build
+BPF_ARCH_x86_64 := x86
+OUTPUT_arm64 := build/arm64
+BPF_ARCH_arm64 := arm64
+CROSS_COMPILE_arm64 := aarch64-linux-gnu-
+ifeq ($(BPF_ARCH_$(ARCH)),)
+$(error ARCH=$(ARCH): use x86_64 (the default) or arm64)
+endif
+OUTPUT := $(OUTPUT_$(ARCH))
+BPF_ARCH := $(BPF_ARCH_$(ARCH))
+ifneq ($(CROSS_COMPILE_$(ARCH)),)
+# Finds Debian's multiarch libraries in /usr/lib/aarch64-linux-gnu itself.
+CC := $(CROSS_COMPILE_$(ARCH))gcc
+endif
+VMLINUX_H := bpf/$(BPF_ARCH)/vmlinux.h
 CLANG ?= clang
 BPFTOOL ?= bpftool
 
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Isrc -I$(OUTPUT)
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
-	-fms-extensions -Wno-microsoft-anon-tag -Ibpf -Isrc
+# -fms-extensions: the 7.x vmlinux.h embeds tagged structs without a member
+# name (e.g. `struct ns_tree;` in struct ns_common).
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
+	-fms-extensions -Wno-microsoft-anon-tag -Ibpf/$(BPF_ARCH) -Isrc
 # One fully static binary: it runs as it is in the test VM's initramfs.
 LDLIBS := -static -l:libbpf.a -l:libelf.a -l:libjansson.a -lz
 
@@ -25,7 +49,7 @@ SKEL := $(OUTPUT)/iommufd_trace.skel.h
 .PHONY: all deps test unit replay-test e2e demo bench clean
 all: $(TOOL) $(OUTPUT)/guest/iommufd-trace
 
-$(OUTPUT)/iommufd_trace.bpf.o: bpf/iommufd_trace.bpf.c bpf/vmlinux.h src/iommufd_trace.h
+$(OUTPUT)/iommufd_trace.bpf.o: bpf/iommufd_trace.bpf.c $(VMLINUX_H) src/iommufd_trace.h
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
