@@ -1,9 +1,37 @@
 # Boot a test kernel in QEMU and judge its log: sourced by kernel/vm.
 
 # Kernel log lines that make a run unclean whatever the command returned.
-SPLAT_RE='WARNING:|BUG:|KASAN|UBSAN|refcount_t:|DEBUG_LOCKS_WARN_ON|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked for more than|Kernel panic|Oops|general protection fault|Call Trace:'
+# (x86 says "Call Trace:", arm64 "Call trace:".)
+SPLAT_RE='WARNING:|BUG:|KASAN|UBSAN|refcount_t:|DEBUG_LOCKS_WARN_ON|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked for more than|Kernel panic|Oops|general protection fault|Call [Tt]race:'
 # The kernel's last word before userspace.
 INIT_LINE='Run /init as init process'
+# What the guest's /init says in the kernel log when it cannot set up.
+INIT_ERROR='vm-init: error:'
+
+# How the command's output and exit status leave the VM (CHANNELS, per
+# architecture): serial, the 2nd and 3rd UART (x86's q35 has four);
+# virtio, two virtio-serial ports over virtio-mmio (arm64's virt machine
+# has one UART). Blocking writes to a port wait until QEMU has the bytes.
+# channel_devs: the guest's devices for the output and the status.
+channel_devs() {
+	case "$CHANNELS" in
+	serial) echo /dev/ttyS1 /dev/ttyS2 ;;
+	virtio) echo /dev/vport0p1 /dev/vport0p2 ;;
+	esac
+}
+
+# channel_args RUN_DIR: QEMU's arguments that write them into RUN_DIR/out
+# and RUN_DIR/status (into the array CHANNEL_ARGS).
+channel_args() {
+	case "$CHANNELS" in
+	serial) CHANNEL_ARGS=(-serial "file:$1/out" -serial "file:$1/status") ;;
+	virtio) CHANNEL_ARGS=(-device virtio-serial-device
+		-chardev "file,id=out,path=$1/out"
+		-device virtserialport,chardev=out,nr=1
+		-chardev "file,id=status,path=$1/status"
+		-device virtserialport,chardev=status,nr=2) ;;
+	esac
+}
 
 # KVM when /dev/kvm works: on some hosts it exists but QEMU aborts on it,
 # so try it (a working one keeps QEMU alive until the timeout).
@@ -13,8 +41,9 @@ pick_accel() {
 	local accel=${IOMMUFD_TRACE_ACCEL:-}
 	if [ -z "$accel" ]; then
 		accel=tcg
-		if [ -w /dev/kvm ] && ! timeout 2 qemu-system-x86_64 -accel kvm \
-			-cpu host -machine q35 -nodefaults -display none \
+		if [ "$(uname -m)" = "$KVM_ARCH" ] && [ -w /dev/kvm ] &&
+		   ! timeout 2 "$QEMU" -accel kvm -cpu host \
+			-machine "$QEMU_MACHINE" -nodefaults -display none \
 			-monitor none -S < /dev/null > /dev/null 2>&1 &&
 		   [ $? = 124 ]; then
 			accel=kvm
@@ -22,7 +51,7 @@ pick_accel() {
 	fi
 	case "$accel" in
 	kvm) echo "kvm host" ;;
-	tcg) echo "tcg max" ;;
+	tcg) echo "tcg $QEMU_CPU_TCG" ;;
 	*) die "IOMMUFD_TRACE_ACCEL=$accel: use kvm or tcg" ;;
 	esac
 }
@@ -47,13 +76,14 @@ boot_vm() {
 	read -r accel cpu < <(pick_accel)
 	: > "$run/out"
 	: > "$run/status"
-	timeout -k 10 "$timeout" qemu-system-x86_64 \
-		-machine "q35,accel=$accel" -cpu "$cpu" -smp 2 -m "${IOMMUFD_TRACE_MEM:-2G}" \
-		-kernel "$kdir/bzImage" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 rdinit=/init" \
+	channel_args "$run"
+	timeout -k 10 "$timeout" "$QEMU" \
+		-machine "$QEMU_MACHINE,accel=$accel" -cpu "$cpu" -smp 2 -m "${IOMMUFD_TRACE_MEM:-2G}" \
+		-kernel "$kdir/${KIMAGE##*/}" -initrd "$initrd" \
+		-append "console=$CONSOLE panic=-1 rdinit=/init" \
 		-display none -monitor none -no-reboot \
-		-serial "file:$run/console" -serial "file:$run/out" \
-		-serial "file:$run/status" < /dev/null > "$run/qemu.log" 2>&1 &
+		-serial "file:$run/console" "${CHANNEL_ARGS[@]}" \
+		< /dev/null > "$run/qemu.log" 2>&1 &
 	qpid=$!
 	tail -n +1 -f --pid=$qpid "$run/out" &
 	tpid=$!
@@ -77,6 +107,12 @@ boot_vm() {
 	fi
 	status=$(tr -dc '0-9' < "$run/status")
 	if [ -z "$status" ]; then
+		if grep -qF "$INIT_ERROR" "$run/console"; then
+			log "error: the guest's /init failed (kernel log:" \
+			    "$run/console):"
+			grep -F "$INIT_ERROR" "$run/console" | sed 's/^/  | /' >&2
+			return 125
+		fi
 		log "error: the command never finished: the guest died" \
 		    "(kernel log: $run/console)"
 		tail -20 "$run/console" | sed 's/^/  | /' >&2
