@@ -46,7 +46,7 @@ TOOL_OBJS := $(addprefix $(OUTPUT)/,$(TOOL_SRCS:.c=.o))
 TOOL := $(OUTPUT)/iommufd-trace
 SKEL := $(OUTPUT)/iommufd_trace.skel.h
 
-.PHONY: all deps test unit replay-test e2e demo bench clean
+.PHONY: all deps test unit replay-test e2e demo bench clean vmlinux-h
 all: $(TOOL) $(OUTPUT)/guest/iommufd-trace
 
 $(OUTPUT)/iommufd_trace.bpf.o: bpf/iommufd_trace.bpf.c $(VMLINUX_H) src/iommufd_trace.h
@@ -69,6 +69,23 @@ $(TOOL): $(TOOL_OBJS)
 $(OUTPUT)/guest/iommufd-trace: $(TOOL)
 	@mkdir -p $(@D)
 	cp $< $@
+
+# Regenerates the committed $(VMLINUX_H) from the BTF of the upstream test
+# kernel of $(ARCH) (built if need be). Where iommufd is a module (arm64),
+# its types are in the module's split BTF: dumped on top of the kernel's,
+# it gives one header with both.
+vmlinux-h:
+	mkdir -p $(dir $(VMLINUX_H)) && \
+	kdir=$$(kernel/vm build --arch $(ARCH) upstream | cut -f2) && \
+	mod=$$(find "$$kdir/modules" -name iommufd.ko 2>/dev/null || true) && \
+	if [ -n "$$mod" ]; then \
+		$(BPFTOOL) btf dump file "$$mod" --base-btf "$$kdir/btf/vmlinux" \
+			format c > $(VMLINUX_H).tmp; \
+	else \
+		$(BPFTOOL) btf dump file "$$kdir/btf/vmlinux" format c > $(VMLINUX_H).tmp; \
+	fi && \
+	grep -q '^struct iommufd_vdevice {' $(VMLINUX_H).tmp && \
+	mv $(VMLINUX_H).tmp $(VMLINUX_H)
 
 include tests/unit/unit.mk
 include tests/bench/bench.mk
