@@ -33,6 +33,7 @@ case_ "WARNING after /init fails" late "$INIT_LINE" "WARNING: CPU: 0 PID: 1 at x
 case_ "lockdep after /init fails" late "$INIT_LINE" \
 	"WARNING: possible circular locking dependency detected"
 case_ "refcount after /init fails" late "$INIT_LINE" "refcount_t: underflow; use-after-free."
+case_ "arm64's stack dump fails" late "$INIT_LINE" "Call trace:"
 case_ "hung task fails" late "$INIT_LINE" "INFO: task iommufd:42 blocked for more than 60 seconds."
 case_ "early splat, then a late one: fails" late \
 	"BUG: early" "$INIT_LINE" "BUG: late"

@@ -11,9 +11,71 @@ KSRC_APT_LINE="deb http://deb.debian.org/debian trixie-backports main"
 KERNEL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PROJECT_DIR=$(dirname "$KERNEL_DIR")
 VARIANTS="upstream unfixed patched"
+ARCHES="x86_64 arm64"
 
 # Builds live outside the checkout so that clones share them.
 CACHE_DIR=${IOMMUFD_TRACE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommufd-trace}
+
+# set_arch ARCH: what differs between the architectures of the test
+# kernels, as variables the other scripts use:
+#   KARCH         ARCH= of the kernel's make, and of --arch
+#   CROSS_COMPILE the cross toolchain's prefix (none for x86_64)
+#   KTARGETS      what make builds; KIMAGE is the kernel image among them
+#   ARCH_CACHE    where its work tree and kernels are cached
+#   CONFIGS       config fragments, merged in this order onto tinyconfig
+#   BUSYBOX       the static busybox of the initramfs; BUSYBOX_DEB, if
+#                 set, the .deb it comes from: PKG VERSION ARCH SHA256 APT_LINE
+#   GUEST_BIN_DIR the project's binaries for the guest (make ARCH=...)
+#   QEMU, QEMU_MACHINE, QEMU_CPU_TCG, CONSOLE: the VM and its kernel log
+#   CHANNELS      how the command's output and status leave the VM:
+#                 serial (2nd and 3rd UART) or virtio (virtio-serial ports)
+#   KVM_ARCH      the host (uname -m) where KVM can run it
+set_arch() {
+	case "$1" in
+	x86_64)
+		CROSS_COMPILE=
+		KTARGETS=(bzImage)
+		KIMAGE=arch/x86/boot/bzImage
+		ARCH_CACHE=$CACHE_DIR
+		BUSYBOX=/bin/busybox	# busybox-static (tests/install-deps.sh)
+		BUSYBOX_DEB=()
+		GUEST_BIN_DIR=$PROJECT_DIR/build/guest
+		QEMU=qemu-system-x86_64
+		QEMU_MACHINE=q35
+		QEMU_CPU_TCG=max
+		CONSOLE=ttyS0
+		CHANNELS=serial
+		KVM_ARCH=x86_64
+		;;
+	arm64)
+		CROSS_COMPILE=aarch64-linux-gnu-
+		KTARGETS=(Image modules)
+		KIMAGE=arch/arm64/boot/Image
+		ARCH_CACHE=$CACHE_DIR/arm64
+		# busybox-static:arm64 cannot be installed beside the amd64
+		# one: bookworm's .deb is unpacked into the cache.
+		BUSYBOX_DEB=(busybox-static 1:1.35.0-4+deb12u1+b1 arm64
+			732c9135564fc71337e0e05fb4da4d11e6c28c1834bce3e405e575afef2a52f5
+			"deb http://deb.debian.org/debian bookworm main")
+		BUSYBOX=$ARCH_CACHE/busybox-${BUSYBOX_DEB[1]#*:}
+		GUEST_BIN_DIR=$PROJECT_DIR/build/arm64/guest
+		QEMU=qemu-system-aarch64
+		QEMU_MACHINE=virt,gic-version=3
+		# Implementation-defined pointer authentication: the
+		# architected QARMA costs TCG dearly.
+		QEMU_CPU_TCG=max,pauth-impdef=on
+		CONSOLE=ttyAMA0
+		CHANNELS=virtio
+		KVM_ARCH=aarch64
+		;;
+	*) die "unknown architecture '$1' (known: $ARCHES)" ;;
+	esac
+	KARCH=$1
+	# The make arguments that select it, for the kernel and the selftests.
+	KMAKE_ARCH=(ARCH="$KARCH" ${CROSS_COMPILE:+CROSS_COMPILE=$CROSS_COMPILE})
+	CONFIGS=("$KERNEL_DIR/config/common.config"
+		 "$KERNEL_DIR/config/$KARCH.config")
+}
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { log "error: $*"; exit 2; }
@@ -40,7 +102,8 @@ variant_key() {
 	local p
 	{
 		echo "$KSRC_PKG $KSRC_VERSION $KSRC_SHA256"
-		cat "$KERNEL_DIR/config/iommufd-trace.config" \
+		echo "$KARCH ${KMAKE_ARCH[*]} ${KTARGETS[*]} $KIMAGE"
+		cat "${CONFIGS[@]}" \
 		    "$KERNEL_DIR/lib/build.sh" "$KERNEL_DIR/lib/selftests.sh"
 		for p in $(variant_patches "$1"); do
 			echo "${p##*/}"
@@ -50,5 +113,7 @@ variant_key() {
 }
 
 variant_dir() {
-	echo "$CACHE_DIR/kernels/$1-$(variant_key "$1")"
+	echo "$ARCH_CACHE/kernels/$1-$(variant_key "$1")"
 }
+
+set_arch x86_64

@@ -1,14 +1,18 @@
 # Make the guest's initramfs: sourced by kernel/vm.
 #
-# Busybox, the variant's selftests and the project's static binaries on
-# PATH, --add files under /opt, and an /init that runs one command with
-# its output on ttyS1 and its exit status on ttyS2.
+# Busybox, the variant's selftests and modules, the project's static
+# binaries for the architecture on PATH, --add files under /opt, and an
+# /init that runs one command with its output and exit status on their
+# own channels (channel_devs in qemu.sh).
 
-GUEST_BIN_DIR="$PROJECT_DIR/build/guest"
-
+# write_guest_init ROOT
 write_guest_init() {
-	cat > "$1/init" <<'INIT'
-#!/bin/busybox sh
+	local out status
+	read -r out status <<< "$(channel_devs)"
+	{
+		echo '#!/bin/busybox sh'
+		echo "OUT=$out STATUS=$status ERR='$INIT_ERROR'"
+		cat <<'INIT'
 /bin/busybox --install -s /bin
 export PATH=/usr/local/bin:/opt/bin:/bin HOME=/root
 mount -t proc proc /proc
@@ -19,13 +23,20 @@ mount -t tracefs tracefs /sys/kernel/tracing
 mount -t tmpfs tmpfs /tmp
 # The selftests map hugetlb pages; THP is on by the config.
 echo 64 > /proc/sys/vm/nr_hugepages
-stty -F /dev/ttyS1 raw -echo
-stty -F /dev/ttyS2 raw -echo
+# Serial ports are ttys: no line discipline between the command and QEMU.
+case $OUT in /dev/tty*) stty -F "$OUT" raw -echo; stty -F "$STATUS" raw -echo ;; esac
+# Where iommufd is a module, load it as a distribution's boot would; the
+# host reports a failure from the kernel log.
+if [ -d /lib/modules ] && ! err=$(modprobe iommufd 2>&1); then
+	echo "$ERR modprobe iommufd failed: $err" > /dev/kmsg
+	reboot -f
+fi
 cd /tmp
-sh /run-cmd > /dev/ttyS1 2>&1 < /dev/null
-echo "$?" > /dev/ttyS2
+sh /run-cmd > "$OUT" 2>&1 < /dev/null
+echo "$?" > "$STATUS"
 reboot -f
 INIT
+	} > "$1/init"
 	chmod 755 "$1/init"
 }
 
@@ -35,10 +46,13 @@ make_initramfs() {
 	shift 3
 	root=$(mktemp -d)
 	mkdir -p "$root"/{bin,dev,proc,sys,tmp,root,opt/bin,usr/local/bin}
-	cp /bin/busybox "$root/bin/busybox"
-	file -L /bin/busybox | grep -q 'statically linked' ||
-		die "/bin/busybox is not static: install busybox-static"
+	file -L "$BUSYBOX" | grep -q 'statically linked' ||
+		die "$BUSYBOX is not a static busybox: install busybox-static"
+	cp "$BUSYBOX" "$root/bin/busybox"
 	cp "$kdir"/bin/* "$root/opt/bin/"
+	if [ -d "$kdir/modules/lib" ]; then
+		cp -r "$kdir/modules/lib" "$root/"
+	fi
 	if [ -d "$GUEST_BIN_DIR" ]; then
 		cp "$GUEST_BIN_DIR"/* "$root/usr/local/bin/"
 	fi

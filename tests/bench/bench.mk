@@ -6,7 +6,7 @@
 
 BENCH_OUT := build/bench
 
-$(BENCH_OUT)/floor.bpf.o: tests/bench/floor.bpf.c bpf/vmlinux.h
+$(BENCH_OUT)/floor.bpf.o: tests/bench/floor.bpf.c $(VMLINUX_H)
 	@mkdir -p $(@D)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
