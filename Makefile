@@ -141,3 +141,4 @@ bench:
 
 clean:
 	rm -rf $(OUTPUT)
+include kernel/repro/repro.mk
