@@ -27,6 +27,7 @@ CACHE_DIR=${IOMMUFD_TRACE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommufd-trace}
 #                 set, the .deb it comes from: PKG VERSION ARCH SHA256 APT_LINE
 #   GUEST_BIN_DIR the project's binaries for the guest (make ARCH=...)
 #   QEMU, QEMU_MACHINE, QEMU_CPU_TCG, CONSOLE: the VM and its kernel log
+#   QEMU_TCG      -accel options when there is no KVM
 #   CHANNELS      how the command's output and status leave the VM:
 #                 serial (2nd and 3rd UART) or virtio (virtio-serial ports)
 #   KVM_ARCH      the host (uname -m) where KVM can run it
@@ -43,6 +44,11 @@ set_arch() {
 		QEMU=qemu-system-x86_64
 		QEMU_MACHINE=q35
 		QEMU_CPU_TCG=max
+		# One host thread for both vCPUs: under multi-threaded TCG, an
+		# x86 guest that patches code another vCPU runs (ftrace, BPF
+		# trampolines, static keys) crashes now and then, on any
+		# kernel (kernel/README.md, "Attaching under load").
+		QEMU_TCG=tcg,thread=single
 		CONSOLE=ttyS0
 		CHANNELS=serial
 		KVM_ARCH=x86_64
@@ -64,6 +70,9 @@ set_arch() {
 		# Implementation-defined pointer authentication: the
 		# architected QARMA costs TCG dearly.
 		QEMU_CPU_TCG=max,pauth-impdef=on
+		# arm64 patches kernel text under stop_machine(): one host
+		# thread per vCPU is safe there.
+		QEMU_TCG=tcg
 		CONSOLE=ttyAMA0
 		CHANNELS=virtio
 		KVM_ARCH=aarch64

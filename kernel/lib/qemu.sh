@@ -61,7 +61,7 @@ pick_accel() {
 	fi
 	case "$accel" in
 	kvm) echo "kvm host ${IOMMUFD_TRACE_ACCEL:-probe}" ;;
-	tcg) echo "tcg $QEMU_CPU_TCG" ;;
+	tcg) echo "$QEMU_TCG $QEMU_CPU_TCG" ;;
 	*) die "IOMMUFD_TRACE_ACCEL=$accel: use kvm or tcg" ;;
 	esac
 }
@@ -92,7 +92,7 @@ boot_vm() {
 	: > "$run/status"
 	channel_args "$run"
 	timeout -k 10 "$timeout" "$QEMU" \
-		-machine "$QEMU_MACHINE,accel=$accel" -cpu "$cpu" -smp 2 -m "${IOMMUFD_TRACE_MEM:-2G}" \
+		-machine "$QEMU_MACHINE" -accel "$accel" -cpu "$cpu" -smp 2 -m "${IOMMUFD_TRACE_MEM:-2G}" \
 		-kernel "$kdir/${KIMAGE##*/}" -initrd "$initrd" \
 		-append "console=$CONSOLE panic=-1 rdinit=/init" \
 		-display none -monitor none -no-reboot \
