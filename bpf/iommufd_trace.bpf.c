@@ -68,6 +68,15 @@ __u64 losses[LOSS_KIND_MAX];
  */
 const volatile __u64 wakeup_bytes;
 
+/*
+ * Set by user space once every program is attached: the programs are
+ * attached one after the other, and a lifecycle seen by some of them
+ * only (an unbind without the vdevice destroy inside it) would be a
+ * wrong finding.  A task sees it change once, from false to true, so
+ * each task's events from then on are complete.
+ */
+bool armed;
+
 static __always_inline void count_loss(enum loss_kind kind)
 {
 	__sync_fetch_and_add(&losses[kind], 1);
@@ -78,6 +87,8 @@ static __always_inline struct event *reserve(u32 type, u64 ictx)
 	struct event *e;
 	u64 id = bpf_get_current_pid_tgid();
 
+	if (!armed)
+		return NULL;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_loss(LOSS_RINGBUF);
@@ -108,6 +119,8 @@ static __always_inline void stash_put(u32 slot, u64 ictx, u64 obj, u32 id)
 	struct stash_key key = { .tid = (u32)bpf_get_current_pid_tgid(), .slot = slot };
 	struct stash val = { .ictx = ictx, .obj = obj, .id = id };
 
+	if (!armed)
+		return;
 	if (bpf_map_update_elem(&stash_map, &key, &val, BPF_ANY))
 		count_loss(LOSS_STASH);
 }

@@ -189,6 +189,8 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 		if (err)
 			t->missing_optional++;
 	}
+	/* All at once: no lifecycle is seen by some of the programs only. */
+	t->skel->bss->armed = true;
 	return 0;
 }
 

@@ -34,8 +34,8 @@ struct tracer {
 };
 
 /*
- * Opens, loads and attaches the programs; names every target that cannot
- * be attached, and why. Returns 0, or the exit status of the failure:
+ * Opens, loads and attaches the programs, which report nothing until all
+ * are attached; names every target that cannot be attached, and why. Returns 0, or the exit status of the failure:
  * STATUS_INCONCLUSIVE when a mandatory target is missing, else STATUS_ERROR
  * (the verifier rejected a program, say).  In auto mode only the kprobe
  * attempt after fentry failed counts.
