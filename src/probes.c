@@ -61,52 +61,65 @@ static void set_autoload(struct bpf_program *entry, struct bpf_program *ret,
 }
 
 /*
- * Does a line of the tracefs/debugfs file @name start with @func as a
- * whole word? -1 when no copy of the file can be read.
+ * Which of the targets' functions the tracefs file @name lists, in
+ * @listed: a line names one ("func [module]", or "0x... 0x... func" in
+ * the kprobe blacklist).  One read for all, as the kernel writes the long
+ * file anew for each reader.  Returns -1 when no copy can be read.
  */
-static int listed_in(const char *name, const char *func)
+static int mark_listed(const char *name, const struct target *tg, bool *listed)
 {
 	static const char *const dirs[] = { "/sys/kernel/tracing",
 					    "/sys/kernel/debug/tracing",
 					    "/sys/kernel/debug" };
-	size_t len = strlen(func);
-	char path[128], line[256];
-	int found = -1;
-	unsigned int i;
+	char path[128], line[256], *word, *save;
+	unsigned int d;
 	FILE *f = NULL;
+	int i;
 
-	for (i = 0; !f && i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+	for (d = 0; !f && d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[d], name);
 		f = fopen(path, "re");
 	}
 	if (!f)
 		return -1;
-	found = 0;
-	while (!found && fgets(line, sizeof(line), f)) {
-		/* "func [module]", or "0x... 0x... func" in the kprobe blacklist */
-		char *word = strstr(line, func);
-
-		found = word && (word == line || word[-1] == ' ') &&
-			strchr(" \t\n", word[len]);
-	}
+	memset(listed, 0, NR_TARGETS * sizeof(*listed));
+	while (fgets(line, sizeof(line), f))
+		for (word = strtok_r(line, " \t\n", &save); word;
+		     word = strtok_r(NULL, " \t\n", &save))
+			for (i = 0; i < NR_TARGETS; i++)
+				listed[i] |= !strcmp(word, tg[i].func);
 	fclose(f);
-	return found;
+	return 0;
 }
 
-/* Why @func cannot be probed in @mode, or NULL if it looks probeable. */
-static const char *unprobeable(const struct target *tg, enum probe_mode mode,
+/* What tracefs says of the targets, for a mode; unknown when unreadable. */
+struct tracefs_view {
+	bool readable;
+	bool listed[NR_TARGETS];
+};
+
+static void view_tracefs(struct tracefs_view *v, const struct target *tg,
+			 enum probe_mode mode)
+{
+	v->readable = !mark_listed(mode == PROBE_FENTRY ?
+				   "available_filter_functions" :
+				   "kprobes/blacklist", tg, v->listed);
+}
+
+/* Why target @i cannot be probed in @mode, or NULL if it looks probeable. */
+static const char *unprobeable(const struct target *tg, int i,
+			       enum probe_mode mode, const struct tracefs_view *v,
 			       const struct kernel_info *ki, const struct ksyms *ks)
 {
-	if (!ksyms_has(ks, tg->func))
+	if (!ksyms_has(ks, tg[i].func))
 		return "not in /proc/kallsyms: absent from this kernel, or inlined";
-	if (mode == PROBE_FENTRY && !kernel_has_btf_func(ki, tg->func))
+	if (mode == PROBE_FENTRY && !kernel_has_btf_func(ki, tg[i].func))
 		return "no BTF for it (static or inlined): fentry cannot attach";
-	if (mode == PROBE_FENTRY &&
-	    listed_in("available_filter_functions", tg->func) == 0)
+	if (mode == PROBE_FENTRY && v->readable && !v->listed[i])
 		return "notrace (not in available_filter_functions): fentry cannot attach";
 	if (mode == PROBE_KPROBE && !ki->kprobe_pmu)
 		return "this kernel has no kprobes (CONFIG_KPROBES, CONFIG_KPROBE_EVENTS)";
-	if (mode == PROBE_KPROBE && listed_in("kprobes/blacklist", tg->func) == 1)
+	if (mode == PROBE_KPROBE && v->readable && v->listed[i])
 		return "on the kprobe blacklist";
 	return NULL;
 }
@@ -136,6 +149,7 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 {
 	struct target targets[NR_TARGETS];
 	bool fentry = mode == PROBE_FENTRY, skip[NR_TARGETS] = {};
+	struct tracefs_view view;
 	const char *why;
 	int i, err;
 
@@ -147,12 +161,13 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 	t->mode = mode;
 	t->missing_optional = 0;
 	fill_targets(t->skel, targets);
+	view_tracefs(&view, targets, mode);
 	for (i = 0; i < NR_TARGETS; i++) {
 		struct target *tg = &targets[i];
 
 		set_autoload(fentry ? tg->kprobe : tg->fentry,
 			     fentry ? tg->kretprobe : tg->fexit, false);
-		why = unprobeable(tg, mode, ki, ks);
+		why = unprobeable(targets, i, mode, &view, ki, ks);
 		if (!why)
 			continue;
 		fprintf(stderr, "iommufd-trace: %s %s (%s): %s\n",
