@@ -202,19 +202,43 @@ static __always_inline void on_unbind(void *ctx, struct iommufd_device *idev)
 	submit(e);
 }
 
+static __always_inline void emit_unbind_done(const struct stash *st)
+{
+	struct event *e = reserve(EV_UNBIND_DONE, st->ictx);
+
+	if (!e)
+		return;
+	e->obj = st->obj;
+	submit(e);
+}
+
 /* The idev is freed by now: only what the entry saw is used. */
 static __always_inline void on_unbind_return(void)
 {
 	struct stash st;
-	struct event *e;
 
-	if (!stash_take(SLOT_UNBIND, &st))
+	if (stash_take(SLOT_UNBIND, &st))
+		emit_unbind_done(&st);
+}
+
+/*
+ * fentry mode: the unbind ends with the removal of its idev, the last
+ * thing it does.  A second program on iommufd_device_unbind would update
+ * its trampoline while other tasks run it, which x86 kernels with the
+ * ftrace jmp bug do not survive (kernel/README.md, "Attaching under
+ * load"): one program per function.
+ */
+static __always_inline void on_idev_removed(struct iommufd_object *obj)
+{
+	struct stash_key key = { .tid = (u32)bpf_get_current_pid_tgid(),
+				 .slot = SLOT_UNBIND };
+	struct stash *st = bpf_map_lookup_elem(&stash_map, &key);
+
+	/* Not this task's unbind, or a removal nested inside it. */
+	if (!st || st->obj != (u64)container_of(obj, struct iommufd_device, obj))
 		return;
-	e = reserve(EV_UNBIND_DONE, st.ictx);
-	if (!e)
-		return;
-	e->obj = st.obj;
-	submit(e);
+	emit_unbind_done(st);
+	bpf_map_delete_elem(&stash_map, &key);
 }
 
 static __always_inline void on_vdev_destroy(struct iommufd_object *obj)
@@ -344,13 +368,6 @@ int BPF_KPROBE(kprobe_unbind, struct iommufd_device *idev)
 	return 0;
 }
 
-SEC("fexit/iommufd_device_unbind")
-int BPF_PROG(fexit_unbind)
-{
-	on_unbind_return();
-	return 0;
-}
-
 SEC("kretprobe/iommufd_device_unbind")
 int BPF_KRETPROBE(kretprobe_unbind)
 {
@@ -385,6 +402,8 @@ int BPF_PROG(fexit_remove, struct iommufd_ctx *ictx, struct iommufd_object *obj,
 	     u32 id, unsigned int flags, int ret)
 {
 	emit_remove((u64)ictx, (u64)obj, id, ret);
+	if (obj)
+		on_idev_removed(obj);
 	return 0;
 }
 

@@ -28,9 +28,9 @@ static void fill_targets(struct iommufd_trace_bpf *s, struct target *t)
 	const struct target targets[NR_TARGETS] = {
 		{ "iommufd_object_finalize", true, s->progs.fentry_finalize, NULL,
 		  s->progs.kprobe_finalize, NULL },
-		{ "iommufd_device_unbind", true, s->progs.fentry_unbind,
-		  s->progs.fexit_unbind, s->progs.kprobe_unbind,
-		  s->progs.kretprobe_unbind },
+		/* fentry mode: iommufd_object_remove's fexit sees it end */
+		{ "iommufd_device_unbind", true, s->progs.fentry_unbind, NULL,
+		  s->progs.kprobe_unbind, s->progs.kretprobe_unbind },
 		{ "iommufd_vdevice_destroy", true, s->progs.fentry_vdev_destroy,
 		  NULL, s->progs.kprobe_vdev_destroy, NULL },
 		/* fexit sees the arguments: no fentry program */

@@ -14,7 +14,6 @@ char LICENSE[] SEC("license") = "GPL";
 
 EMPTY("fentry/iommufd_object_finalize", fentry_finalize)
 EMPTY("fentry/iommufd_device_unbind", fentry_unbind)
-EMPTY("fexit/iommufd_device_unbind", fexit_unbind)
 EMPTY("fentry/iommufd_vdevice_destroy", fentry_vdev_destroy)
 EMPTY("fexit/iommufd_object_remove", fexit_remove)
 EMPTY("fexit/iommufd_fops_release", fexit_release)
