@@ -133,6 +133,30 @@ static int find_iommufd_btf(struct kernel_info *ki, const struct ksyms *ks)
 	return -1;
 }
 
+/*
+ * x86 kernels from v6.19 (DYNAMIC_FTRACE_WITH_JMP; bpf_arch_text_poke()
+ * got its two poke types in the same series) read bit 0 of an ftrace call
+ * target as "make it a jmp".  Where C functions can sit at odd addresses
+ * (-Os with GCC before 14), the kprobe ops' trampoline then enters its
+ * handler with a jmp once kprobes are registered again after the last
+ * went away: a crash (kernel/README.md).  Whether the kernel carries the
+ * fix cannot be seen from here.
+ */
+static bool kprobe_rereg_risk(const struct btf *vmlinux, const struct ksyms *ks)
+{
+	const struct btf_type *t;
+	struct utsname u;
+	int id;
+
+	if (uname(&u) || strcmp(u.machine, "x86_64"))
+		return false;
+	id = btf__find_by_name_kind(vmlinux, "bpf_arch_text_poke", BTF_KIND_FUNC);
+	if (id <= 0)
+		return false;
+	t = btf__type_by_id(vmlinux, btf__type_by_id(vmlinux, id)->type);
+	return btf_vlen(t) == 5 && ksyms_addr(ks, "kprobe_ftrace_handler") & 1;
+}
+
 int preflight(struct kernel_info *ki, const struct ksyms *ks)
 {
 	memset(ki, 0, sizeof(*ki));
@@ -152,6 +176,7 @@ int preflight(struct kernel_info *ki, const struct ksyms *ks)
 	}
 	ki->vdev_has_idev = struct_has_member(ki->iommufd_btf, "iommufd_vdevice", "idev");
 	ki->kprobe_pmu = access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
+	ki->kprobe_rereg_risk = kprobe_rereg_risk(ki->vmlinux_btf, ks);
 	return 0;
 }
 

@@ -14,6 +14,7 @@ struct kernel_info {
 	bool iommufd_module;		/* CONFIG_IOMMUFD=m */
 	bool vdev_has_idev;		/* v6.17+ shape: the vdevice points at its idev */
 	bool kprobe_pmu;		/* perf kprobe PMU: kprobes can attach */
+	bool kprobe_rereg_risk;		/* re-registered kprobes may crash it */
 };
 
 /* What the kernel shows of iommufd_object_finalize, iommufd's first hook. */

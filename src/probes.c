@@ -160,6 +160,8 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 	}
 	t->mode = mode;
 	t->missing_optional = 0;
+	if (mode == PROBE_KPROBE && ki->kprobe_rereg_risk)
+		fprintf(stderr, "iommufd-trace: warning: this x86 kernel may crash when kprobes are registered again after the last ones went away (the ftrace jmp bug of v6.19+ kernels whose functions sit at odd addresses: README, \"Known kernel issue\"): prefer --probe-mode fentry\n");
 	fill_targets(t->skel, targets);
 	view_tracefs(&view, targets, mode);
 	for (i = 0; i < NR_TARGETS; i++) {
