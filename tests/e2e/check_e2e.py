@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge the output of guest-plan.sh for one kernel variant.
 
-Usage: check_e2e.py VARIANT LOG... (one log per boot). Prints "ok NAME" / "FAIL NAME: why" lines
-and ends with "N passed, N failed"; exits 1 if anything failed.
+Usage: check_e2e.py ARCH VARIANT LOG (the log of its one boot). Prints
+"ok NAME" / "FAIL NAME: why" lines and ends with "N passed, N failed";
+exits 1 if anything failed.
 """
 import json
 import re
@@ -11,22 +12,48 @@ import sys
 
 TOMBSTONE = "iommufd_viommu.mock_viommu.vdevice_tombstone"
 VIRT_ID = 0x99
+NEIGHBOUR_VIRT_ID = 0x4e
+LOAD_SESSIONS = 10
+
+# What the selftests give on each kernel (kernel/README.md): failing cases,
+# and passed cases where the whole selftest runs.
+EXPECTED = {
+    ("iommufd", "fixed"): ([], 241),
+    ("iommufd", "unfixed"): ([TOMBSTONE], 240),
+    ("fail_nth", "fixed"): ([], 8),
+    ("fail_nth", "unfixed"): ([], 8),
+    ("viommu", "fixed"): ([], None),
+    ("viommu", "unfixed"): ([TOMBSTONE], None),
+}
+
+
+def plan(arch, variant):
+    """The traced selftest runs guest-plan.sh makes: name -> selftest."""
+    runs = {"iommufd_fentry": "iommufd"}
+    if arch == "x86_64":
+        if variant != "unfixed":
+            runs["iommufd_kprobe"] = "iommufd"
+        runs["fail_nth_fentry"] = runs["fail_nth_kprobe"] = "fail_nth"
+    else:
+        runs["viommu_kprobe"] = "viommu"
+    return runs
 
 
 def parse(log):
-    """Runs by name: status, kind, result lines and JSON records."""
-    runs, cur, in_json = {}, None, False
+    """Runs by name: status, result lines and JSON records."""
+    runs, cur, name, in_json = {}, None, None, False
     for line in log.splitlines():
-        m = re.match(r"@@RUN (\S+) (trace|bare)=(\d+)$", line)
+        m = re.match(r"@@RUN (\S+) trace=(\d+)( seconds=\d+)?$", line)
         if m:
-            cur = runs[m[1]] = {"kind": m[2], "status": int(m[3]),
-                                "lines": [], "records": [], "ended": False}
+            name = m[1]
+            cur = runs[name] = {"status": int(m[2]), "lines": [],
+                                "records": [], "ended": False}
             in_json = False
         elif cur is None:
             continue
-        elif line == "@@JSON " + next(k for k, v in runs.items() if v is cur):
+        elif line == "@@JSON " + name:
             in_json = True
-        elif line.startswith("@@END "):
+        elif line == "@@END " + name:
             cur["ended"], cur, in_json = True, None, False
         elif in_json:
             cur["records"].append(json.loads(line))
@@ -53,11 +80,11 @@ def failing_cases(run):
     return [l.split()[3] for l in run["lines"] if l.startswith("not ok")]
 
 
-def totals(run):
+def passed_cases(run):
     for l in run["lines"]:
         m = re.match(r"# Totals: pass:(\d+) fail:(\d+)", l)
         if m:
-            return int(m[1]), int(m[2])
+            return int(m[1])
     return None
 
 
@@ -74,25 +101,21 @@ def events(run, ev):
     return [r for r in run["records"] if r.get("ev") == ev]
 
 
-def judge_selftests(j, v, runs):
-    bare = runs["iommufd_bare"]
-    want_fail = [TOMBSTONE] if v == "unfixed" else []
-    j.check(f"{v}: iommufd fails exactly {want_fail or 'nothing'}",
-            totals(bare) and failing_cases(bare) == want_fail,
-            f"failing {failing_cases(bare)}, totals {totals(bare)}")
-    j.check(f"{v}: iommufd_fail_nth passes",
-            totals(runs["fail_nth_bare"]) == (8, 0),
-            f"totals {totals(runs['fail_nth_bare'])}")
-    for traced, bare_name in (("iommufd_traced", "iommufd_bare"),
-                              ("fail_nth_traced", "fail_nth_bare")):
-        j.check(f"{v}: {traced}: the tracer changes no selftest result",
-                failing_cases(runs[traced]) == failing_cases(runs[bare_name])
-                and totals(runs[traced]) == totals(runs[bare_name]),
-                f"{totals(runs[traced])} vs {totals(runs[bare_name])}")
+def judge_selftests(j, v, runs, selftests):
+    shape = "unfixed" if v == "unfixed" else "fixed"
+    for name, selftest in selftests.items():
+        want_fail, want_pass = EXPECTED[(selftest, shape)]
+        run = runs[name]
+        got = (failing_cases(run), passed_cases(run))
+        j.check(f"{v}: {name}: the selftest fails exactly "
+                f"{want_fail or 'nothing'}, as without the tracer",
+                got[0] == want_fail and got[1] is not None
+                and want_pass in (None, got[1]),
+                f"failing {got[0]}, {got[1]} passed (want {want_pass})")
 
 
-def judge_full_runs(j, v, runs):
-    for name in ("iommufd_traced", "fail_nth_traced"):
+def judge_traced(j, v, runs, selftests):
+    for name in selftests:
         run, s = runs[name], summary(runs[name])
         if not j.check(f"{v}: {name}: a summary record ends the report", s,
                        "no summary"):
@@ -101,10 +124,11 @@ def judge_full_runs(j, v, runs):
                 s["lost"] == 0 and s["untracked"] == 0, str(s))
         j.check(f"{v}: {name}: no leaked objects",
                 s["leaks"] == 0 and not findings(run, "leaked_object"), str(s))
+        orphans = findings(run, "orphaned_vdevice")
         if v == "unfixed":
             j.check(f"{v}: {name}: orphans found, exit 1",
                     run["status"] == 1 and s["verdict"] == "findings"
-                    and s["orphans"] == len(findings(run, "orphaned_vdevice")) > 0,
+                    and s["orphans"] == len(orphans) > 0,
                     f"status {run['status']}, {s}")
         else:
             j.check(f"{v}: {name}: clean, exit 0",
@@ -156,20 +180,47 @@ def judge_fixed_order(j, name, run):
             events(run, "bind")[0]["idev"], json.dumps(allocs))
 
 
+def judge_load(j, v, runs):
+    """Started and stopped under the neighbour: right each time."""
+    for mode in ("fentry", "kprobe"):
+        bad = []
+        for i in range(1, LOAD_SESSIONS + 1):
+            run, s = runs[f"load_{mode}_{i}"], summary(runs[f"load_{mode}_{i}"])
+            virt_ids = {o.get("virt_id")
+                        for o in findings(run, "orphaned_vdevice")}
+            if v == "unfixed":
+                right = (run["status"] == 1 and s and s["lost"] == 0
+                         and s["orphans"] > 0
+                         and virt_ids == {NEIGHBOUR_VIRT_ID})
+            else:
+                right = (run["status"] == 0 and s and s["lost"] == 0
+                         and s["verdict"] == "clean")
+            if not right:
+                bad.append(f"session {i}: status {run['status']}, {s}, "
+                           f"virt_ids {virt_ids}")
+        want = "the neighbour's orphans, exit 1" if v == "unfixed" else \
+            "clean, exit 0"
+        j.check(f"{v}: {LOAD_SESSIONS} {mode} sessions started and stopped "
+                f"under load: {want} each time", not bad, "; ".join(bad))
+
+
 def main():
-    variant, runs = sys.argv[1], {}
-    for path in sys.argv[2:]:
-        with open(path, errors="replace") as f:
-            runs.update(parse(f.read()))
+    arch, variant = sys.argv[1], sys.argv[2]
+    with open(sys.argv[3], errors="replace") as f:
+        runs = parse(f.read())
     j = Judge()
-    names = ["iommufd_bare", "fail_nth_bare", "iommufd_traced",
-             "fail_nth_traced", "tomb_fentry", "tomb_kprobe", "lossy", "no_cmd",
-             "no_btf"]
+    selftests = plan(arch, variant)
+    names = list(selftests) + ["tomb_fentry", "tomb_kprobe", "lossy",
+                               "no_cmd", "no_btf"]
+    names += [f"load_{m}_{i}" for m in ("fentry", "kprobe")
+              for i in range(1, LOAD_SESSIONS + 1)]
+    if arch == "arm64":
+        names.append("not_loaded")
     missing = [n for n in names if n not in runs or not runs[n]["ended"]]
     if j.check(f"{variant}: every run of the plan finished", not missing,
                f"missing {missing}"):
-        judge_selftests(j, variant, runs)
-        judge_full_runs(j, variant, runs)
+        judge_selftests(j, variant, runs, selftests)
+        judge_traced(j, variant, runs, selftests)
         for name in ("tomb_fentry", "tomb_kprobe"):
             if variant == "unfixed":
                 judge_orphan(j, f"{variant}: {name}", runs[name])
@@ -180,6 +231,7 @@ def main():
                 runs["lossy"]["status"] == 3 and s and s["lost"] > 0
                 and s["verdict"] == "inconclusive",
                 f"status {runs['lossy']['status']}, {s}")
+        judge_load(j, variant, runs)
         j.check(f"{variant}: a command that cannot run: exit 2 and says so",
                 runs["no_cmd"]["status"] == 2
                 and any("cannot run /nonexistent/command" in l
@@ -189,6 +241,12 @@ def main():
                 runs["no_btf"]["status"] == 2
                 and any("no BTF" in l for l in runs["no_btf"]["lines"]),
                 str(runs["no_btf"]))
+        if arch == "arm64":
+            j.check(f"{variant}: iommufd module not loaded: exit 2, says "
+                    "'modprobe iommufd'", runs["not_loaded"]["status"] == 2
+                    and any("modprobe iommufd" in l
+                            for l in runs["not_loaded"]["lines"]),
+                    str(runs["not_loaded"]))
     print(f"{j.passed} passed, {j.failed} failed")
     return 1 if j.failed else 0
 

@@ -1,34 +1,55 @@
-#!/bin/sh
-# End-to-end tests: boots each kernel variant in QEMU, three times (see
-# guest-plan.sh), runs the selftests there bare and under iommufd-trace,
-# and judges the output.
-# Usage: tests/e2e/run.sh [VARIANT...]; the last line sums up all variants.
+#!/usr/bin/env bash
+# End-to-end tests: boots each kernel variant of an architecture once in
+# QEMU, runs guest-plan.sh there (the selftests under iommufd-trace, small
+# runs that pin down single findings, the tracer started and stopped under
+# load) and judges the output with check_e2e.py.
+# Usage: tests/e2e/run.sh [--arch x86_64|arm64] [VARIANT...]; the last
+# line sums up all variants.
+set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
-[ $# -gt 0 ] || set -- upstream unfixed patched
-out=build/e2e
+. kernel/lib/common.sh
+arch=x86_64
+if [ "${1:-}" = --arch ]; then
+	arch=$2
+	shift 2
+fi
+set_arch "$arch"
+. kernel/lib/build.sh
+[ $# -gt 0 ] || set -- $VARIANTS
+out=build/e2e/$arch
 mkdir -p "$out"
 passed=0
 failed=0
+
+# The test programs need the kernel's uapi and selftest headers.
+kdir=$(kernel/vm build --arch "$arch" upstream | cut -f2) &&
+	make -s ARCH="$arch" all e2e-bins E2E_KDIR="$kdir" E2E_KTREE="$TREE" || {
+	echo "FAIL $arch: cannot build the tools or the test programs"
+	echo "e2e $arch: 0 passed, 1 failed"
+	exit 1
+}
+bins=build/e2e
+[ "$arch" = x86_64 ] || bins=build/$arch/e2e
+
 for v in "$@"; do
-	echo "== $v"
-	logs=
-	for mode in fentry kprobe-fail-nth kprobe-tombstone; do
-		log="$out/$v-$mode.log"
-		logs="$logs $log"
-		kernel/vm run "$v" --add tests/e2e/guest-check.sh \
-			--add tests/e2e/guest-plan.sh -- sh /opt/guest-plan.sh "$mode" \
-			> "$log" 2>&1 && continue
+	echo "== $arch $v"
+	log=$out/$v.log
+	SECONDS=0
+	if ! kernel/vm run --arch "$arch" "$v" --timeout 3600 \
+		--add tests/e2e/guest-check.sh --add tests/e2e/guest-load.sh \
+		--add tests/e2e/guest-plan.sh --add "$bins/neighbour" \
+		-- sh /opt/guest-plan.sh "$v" > "$log" 2>&1; then
 		# A VM that fails to boot, times out or splats fails the variant.
 		tail -40 "$log"
-		echo "FAIL $v ($mode): kernel/vm exited with an error (log: $log)"
+		echo "FAIL $arch $v: kernel/vm exited with an error (log: $log)"
 		failed=$((failed + 1))
-		continue 2
-	done
-	# shellcheck disable=SC2086 # one word per log
-	python3 tests/e2e/check_e2e.py "$v" $logs > "$out/$v.result"
+		continue
+	fi
+	echo "(the VM ran ${SECONDS}s)"
+	python3 tests/e2e/check_e2e.py "$arch" "$v" "$log" > "$out/$v.result"
 	cat "$out/$v.result"
 	passed=$((passed + $(tail -1 "$out/$v.result" | cut -d' ' -f1)))
 	failed=$((failed + $(tail -1 "$out/$v.result" | cut -d' ' -f3)))
 done
-echo "e2e: $passed passed, $failed failed"
+echo "e2e $arch: $passed passed, $failed failed"
 [ $failed -eq 0 ]
