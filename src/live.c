@@ -114,8 +114,8 @@ static void feed_losses(struct live *l, bool final)
 		l->misses_read_ms = now;
 	}
 	for (i = 0; i < LOSS_KIND_MAX; i++)
-		lost += l->tracer.skel->bss->losses[i];
-	lost += l->misses;
+		lost = count_add(lost, l->tracer.skel->bss->losses[i]);
+	lost = count_add(lost, l->misses);
 	if (lost > l->lost_seen) {
 		struct trace_event ev = {
 			.type = EV_LOST, .ts = l->last_ts,

@@ -472,7 +472,7 @@ int model_feed(struct model *m, const struct trace_event *ev)
 		return on_obj_abort(m, ev);
 	case EV_LOST:
 		emit_event(m, ev, NULL);
-		m->s.lost += ev->count;
+		m->s.lost = count_add(m->s.lost, ev->count);
 		return 0;
 	default:
 		m->s.unknown_events++;

@@ -41,4 +41,13 @@ struct trace_event {
 	struct task task;
 };
 
+/*
+ * Counts of events add up saturating: a sum of lost counts that wrapped
+ * would say that fewer, or none, were lost.
+ */
+static inline __u64 count_add(__u64 a, __u64 b)
+{
+	return a + b < a ? ~0ULL : a + b;
+}
+
 #endif /* TRACE_EVENT_H */

@@ -413,6 +413,20 @@ static void lost_events_inconclusive(void)
 	rec_free(r);
 }
 
+/* Counts that add up to 2^64 must not wrap to none lost. */
+static void lost_count_saturates(void)
+{
+	struct rec *r = rec_new();
+	struct model_summary s;
+
+	feed(r, (struct trace_event){ .type = EV_LOST, .count = 1ULL << 63 });
+	feed(r, (struct trace_event){ .type = EV_LOST, .count = 1ULL << 63 });
+	feed(r, (struct trace_event){ .type = EV_LOST, .count = 1 });
+	s = finish(r, false);
+	CHECK(s.lost == ~0ULL && s.verdict == VERDICT_INCONCLUSIVE);
+	rec_free(r);
+}
+
 static void verdict_precedence(void)
 {
 	struct rec *r = rec_new();
@@ -533,6 +547,7 @@ int main(void)
 	RUN(untracked_objects);
 	RUN(aborted_vdev);
 	RUN(lost_events_inconclusive);
+	RUN(lost_count_saturates);
 	RUN(verdict_precedence);
 	RUN(nonsense_events);
 	RUN(scale);

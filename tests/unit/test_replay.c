@@ -389,6 +389,14 @@ static void exit_status(void)
 	CHECK(strstr(res.out, "\"verdict\":\"inconclusive\""));
 	result_free(&res);
 
+	/* Lost counts that add up to 2^64 are not none lost. */
+	res = replay("{\"ev\":\"lost\",\"ts\":1,\"count\":9223372036854775807}\n"
+		     "{\"ev\":\"lost\",\"ts\":2,\"count\":9223372036854775807}\n"
+		     "{\"ev\":\"lost\",\"ts\":3,\"count\":2}\n", REPORT_TEXT);
+	CHECK(res.status == STATUS_INCONCLUSIVE);
+	CHECK(strstr(res.out, " 18446744073709551615 lost,"));
+	result_free(&res);
+
 	/* Malformed wins over lost. */
 	res = replay("{\"ev\":\"lost\",\"ts\":2,\"count\":4}\n{\n", REPORT_JSON);
 	CHECK(res.status == STATUS_ERROR);
