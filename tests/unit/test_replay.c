@@ -377,6 +377,35 @@ static void escaping(void)
 	result_free(&b);
 }
 
+/*
+ * Text mode prints what a trace file holds with control bytes escaped: a
+ * crafted identifier, frame or comm cannot fake a line or move the cursor.
+ */
+static void text_escaped(void)
+{
+	struct result res = replay(
+		"{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\\nverdict: clean\","
+		"\"idev\":\"d\\u001b[2J\\u009b\\\\\\u00e9\",\"id\":1,\"dev\":\"p1\"}\n"
+		"{\"ev\":\"vdev_alloc\",\"ts\":2,\"ictx\":\"c1\\nverdict: clean\","
+		"\"vdev\":\"v1\",\"id\":3,\"virt_id\":1,\"dev\":\"p1\"}\n"
+		"{\"ev\":\"unbind\",\"ts\":3,\"ictx\":\"c1\\nverdict: clean\","
+		"\"idev\":\"d\\u001b[2J\\u009b\\\\\\u00e9\",\"pid\":1,\"comm\":\"a\\u007fb\","
+		"\"stack\":[\"f\\r\\nverdict: clean\"]}\n"
+		"{\"ev\":\"unbind_done\",\"ts\":4,\"ictx\":\"c1\\nverdict: clean\","
+		"\"idev\":\"d\\u001b[2J\\u009b\\\\\\u00e9\"}\n",
+		REPORT_TEXT);
+
+	CHECK(res.status == STATUS_FINDINGS);
+	CHECK(!strstr(res.out, "\nverdict: clean"));
+	CHECK(!strchr(res.out, '\033') && !strchr(res.out, '\r') &&
+	      !strstr(res.out, "\xc2\x9b"));
+	CHECK(strstr(res.out, " ictx=c1\\x0averdict: clean idev=d\\x1b[2J\\xc2\\x9b\\x5c\xc3\xa9 id=1"));
+	CHECK(strstr(res.out, "comm=a\\x7fb\n"));
+	CHECK(strstr(res.out, "    f\\x0d\\x0averdict: clean\n"));
+	CHECK(strstr(res.out, "(pid 1 a\\x7fb) [vdev v1 idev d\\x1b[2J"));
+	result_free(&res);
+}
+
 static void exit_status(void)
 {
 	struct result res;
@@ -416,6 +445,7 @@ int main(void)
 	RUN(orphan_text);
 	RUN(round_trip);
 	RUN(escaping);
+	RUN(text_escaped);
 	RUN(exit_status);
 	return TEST_STATUS();
 }
