@@ -21,15 +21,18 @@ struct replay {
 	size_t frames_len, frames_cap;
 };
 
+/* The message can quote the line (jansson's do): escaped as text mode does. */
 __attribute__((format(printf, 2, 3)))
 static int fail(struct replay *rp, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
-	fprintf(rp->err, "%s:%lu: ", rp->name, rp->lineno);
 	va_start(ap, fmt);
-	vfprintf(rp->err, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fprintf(rp->err, "%s:%lu: ", rp->name, rp->lineno);
+	text_escape(rp->err, msg);
 	fputc('\n', rp->err);
 	return -1;
 }
@@ -257,19 +260,22 @@ static const struct report_cbs replay_cbs = {
 	.get_stack = split_stack,
 };
 
-static bool blank(const char *s, size_t len)
-{
-	while (len--)
-		if (!strchr(" \t\r\n", *s++))
-			return false;
-	return true;
-}
-
+/*
+ * @line (@len bytes, NUL-terminated) into @o: returns 1 if it is blank, 0,
+ * or -1 on error.  JSON text holds no NUL byte, and jansson would take one
+ * for the end of the line.
+ */
 static int parse_line(struct replay *rp, const char *line, size_t len,
 		      json_t **o)
 {
+	const char *nul = memchr(line, '\0', len);
 	json_error_t jerr;
 
+	*o = NULL;
+	if (nul)
+		return fail(rp, "a NUL byte at column %zu", (size_t)(nul - line) + 1);
+	if (!line[strspn(line, " \t\r\n")])
+		return 1;
 	*o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!*o)
 		return fail(rp, "invalid JSON: %s", jerr.text);
@@ -290,8 +296,6 @@ static int feed_lines(struct replay *rp, FILE *in, struct model *m)
 
 	while ((len = getline(&line, &cap, in)) >= 0) {
 		rp->lineno++;
-		if (blank(line, len))
-			continue;
 		ret = parse_line(rp, line, len, &o);
 		if (!ret)
 			ret = parse_event(rp, o, &te);

@@ -4,12 +4,13 @@
  * the --json output of a live run) through the model, printed exactly like
  * live mode.
  *
- * Input rules: one JSON object per line, blank lines allowed; unknown
- * fields are ignored; events with an unknown "ev" are counted and
- * ignored; finding and summary records are skipped.  Identifiers must be
- * non-empty JSON strings; numbers are JSON integers (so at most
- * 2^63 - 1).  The first malformed line stops the replay with
- * "FILE:LINE: what is wrong" on the error stream.
+ * Input rules: one JSON object per line, blank lines (spaces, tabs, CRs)
+ * allowed, no NUL byte anywhere; unknown fields are ignored; events with
+ * an unknown "ev" are counted and ignored; finding and summary records
+ * are skipped.  Identifiers must be non-empty JSON strings; numbers are
+ * JSON integers (so at most 2^63 - 1).  The first malformed line stops
+ * the replay with "FILE:LINE: what is wrong" on the error stream, what
+ * it quotes of the line escaped as in text mode.
  *
  * Both functions return the exit status.
  */

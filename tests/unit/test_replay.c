@@ -15,12 +15,14 @@ struct result {
 	char *err;
 };
 
-static struct result replay(const char *input, enum report_format format)
+/* @len bytes of @input, which can hold NULs. */
+static struct result replay_len(const char *input, size_t len,
+				enum report_format format)
 {
 	struct report_opts opts = { .format = format };
 	struct result res;
 	size_t olen, elen;
-	FILE *in = fmemopen((void *)input, strlen(input), "r");
+	FILE *in = fmemopen((void *)input, len, "r");
 	FILE *out = open_memstream(&res.out, &olen);
 	FILE *err = open_memstream(&res.err, &elen);
 
@@ -29,6 +31,11 @@ static struct result replay(const char *input, enum report_format format)
 	fclose(out);
 	fclose(err);
 	return res;
+}
+
+static struct result replay(const char *input, enum report_format format)
+{
+	return replay_len(input, strlen(input), format);
 }
 
 static void result_free(struct result *res)
@@ -105,6 +112,43 @@ static void malformed_lines(void)
 		CHECK(!strstr(res.out, "summary"));
 		result_free(&res);
 	}
+}
+
+/* NUL and control bytes are malformed, quoted escaped; \r\n ends a line. */
+static void nul_and_control_bytes(void)
+{
+	static const struct {
+		const char *input;
+		size_t len;
+		const char *msg;
+	} bad[] = {
+#define BAD(s, m) { s, sizeof(s) - 1, m }
+		BAD("\0\0\0\n", "t.jsonl:1: a NUL byte at column 1\n"),
+		BAD("  \0\n", "t.jsonl:1: a NUL byte at column 3\n"),
+		BAD("{\"ev\":\"lost\",\"ts\":1,\"count\":1}\0\n",
+		    "t.jsonl:1: a NUL byte at column 31\n"),
+		BAD("{\"ev\":\"bi\0nd\"}\n", "t.jsonl:1: a NUL byte at column 10\n"),
+		BAD("\f\n", "t.jsonl:1: invalid JSON: '[' or '{' expected near '\\x0c'\n"),
+		BAD("\033[2J{}\n", "t.jsonl:1: invalid JSON: '[' or '{' expected near '\\x1b'\n"),
+		BAD("{\"ev\":\"b\033ind\"}\n",
+		    "t.jsonl:1: invalid JSON: control character 0x1b near '\"b'\n"),
+		BAD("{\"ev\":\"b\x01\"}\n",
+		    "t.jsonl:1: invalid JSON: control character 0x1 near '\"b'\n"),
+#undef BAD
+	};
+	struct result res;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		res = replay_len(bad[i].input, bad[i].len, REPORT_TEXT);
+		CHECK(res.status == STATUS_ERROR && !strcmp(res.err, bad[i].msg));
+		if (strcmp(res.err, bad[i].msg))
+			printf("#   got %s#   want %s", res.err, bad[i].msg);
+		result_free(&res);
+	}
+	res = replay(" \t\r\n\r\n" BIND, REPORT_TEXT);
+	CHECK(res.status == STATUS_CLEAN && !*res.err);
+	result_free(&res);
 }
 
 /* A value of @f that replay takes and the report prints back as it was. */
@@ -436,6 +480,7 @@ static void exit_status(void)
 int main(void)
 {
 	RUN(malformed_lines);
+	RUN(nul_and_control_bytes);
 	RUN(every_row_round_trips);
 	RUN(every_required_field_named);
 	RUN(every_field_type_checked);
