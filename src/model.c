@@ -504,6 +504,9 @@ void model_finish(const struct model *m, bool incomplete,
 		sum->verdict = VERDICT_INCONCLUSIVE;
 	else if (sum->orphans || sum->leaks)
 		sum->verdict = VERDICT_FINDINGS;
+	/* A missed destroy, or events out of order: the trace is not whole. */
+	else if (sum->stale || sum->unexpected)
+		sum->verdict = VERDICT_INCONCLUSIVE;
 	else
 		sum->verdict = VERDICT_CLEAN;
 }

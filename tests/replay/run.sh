@@ -65,6 +65,7 @@ check untracked.jsonl 0 verdict=clean untracked=2 unknown_events=1
 check orphan.jsonl 1 verdict=findings orphans=1 leaks=0
 check leak.jsonl 1 verdict=findings orphans=0 leaks=2
 check lost.jsonl 3 verdict=inconclusive lost=5
+check stale.jsonl 3 verdict=inconclusive stale=1 orphans=0 live=0
 
 # has_lines TRACE LINE...: the --json replay of TRACE prints each LINE exactly
 has_lines() {
