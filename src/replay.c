@@ -45,16 +45,47 @@ static int read_key(struct replay *rp, const char *name, json_t *v, __u64 *key)
 	return *key ? 0 : fail(rp, "out of memory");
 }
 
+/*
+ * Decimal digits, no sign, no leading zero, into @val: 0, -ERANGE if the
+ * number is above 2^64 - 1, -EINVAL if @s is not one.
+ */
+static int parse_digits(const char *s, size_t len, __u64 *val)
+{
+	unsigned int d;
+	size_t i;
+
+	if (!len || (s[0] == '0' && len > 1))
+		return -EINVAL;
+	*val = 0;
+	for (i = 0; i < len; i++) {
+		d = s[i] - '0';
+		if (d > 9)
+			return -EINVAL;
+		if (*val > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		*val = *val * 10 + d;
+	}
+	return 0;
+}
+
+/* A JSON integer, or a string of its digits (how 2^63 and above are written). */
 static int read_uint(struct replay *rp, const char *name, json_t *v,
 		     __u64 max, __u64 *val)
 {
-	json_int_t i = json_is_integer(v) ? json_integer_value(v) : -1;
+	int err = -EINVAL;
+	__u64 u;
 
-	if (i < 0)
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		u = json_integer_value(v);
+		err = 0;
+	} else if (json_is_string(v)) {
+		err = parse_digits(json_string_value(v), json_string_length(v), &u);
+	}
+	if (err == -EINVAL)
 		return fail(rp, "\"%s\" must be a non-negative integer", name);
-	if ((__u64)i > max)
+	if (err || u > max)
 		return fail(rp, "\"%s\" out of range", name);
-	*val = i;
+	*val = u;
 	return 0;
 }
 
@@ -135,7 +166,7 @@ static int read_field(struct replay *rp, const struct field *f, json_t *v,
 		return read_s32(rp, f->name, v, p);
 	case FK_U64:
 	case FK_HEX:
-		return read_uint(rp, f->name, v, INT64_MAX, p);
+		return read_uint(rp, f->name, v, UINT64_MAX, p);
 	case FK_PID:
 		if (read_uint(rp, f->name, v, UINT32_MAX, &u))
 			return -1;

@@ -7,8 +7,9 @@
  * Input rules: one JSON object per line, blank lines (spaces, tabs, CRs)
  * allowed, no NUL byte anywhere; unknown fields are ignored; events with
  * an unknown "ev" are counted and ignored; finding and summary records
- * are skipped.  Identifiers must be non-empty JSON strings; numbers are
- * JSON integers (so at most 2^63 - 1).  The first malformed line stops
+ * are skipped.  Identifiers must be non-empty JSON strings; unsigned
+ * numbers are JSON integers up to 2^63 - 1, or strings of decimal digits
+ * up to 2^64 - 1 (vocab.c).  The first malformed line stops
  * the replay with "FILE:LINE: what is wrong" on the error stream, what
  * it quotes of the line escaped as in text mode.
  *

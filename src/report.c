@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,15 +178,23 @@ static void jname(struct report *r, const char *name)
 	jmember(r, name);
 }
 
+/*
+ * An unsigned number: above 2^63 - 1, which JSON readers like jansson
+ * cannot hold as an integer, a string of its decimal digits.
+ */
 static void jdigits(struct report *r, __u64 v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24], *end = buf + sizeof(buf) - 1, *p = end;
+	bool str = v > INT64_MAX;
 
+	*end = '"';
 	do {
 		*--p = '0' + v % 10;
 		v /= 10;
 	} while (v);
-	put(r, p, buf + sizeof(buf) - p);
+	if (str)
+		*--p = '"';
+	put(r, p, end + str - p);
 }
 
 static void ju64(struct report *r, const char *name, __u64 v)

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The JSON lines are a contract (CI scripts, replay reads them back); ts in
- * ns, identifiers are opaque strings, readers ignore unknown fields:
+ * ns, identifiers are opaque strings, readers ignore unknown fields.
+ * Numbers are unsigned 64-bit but for "ret"; one above 2^63 - 1 (a virt_id
+ * can be any u64, a lost count saturates at 2^64 - 1) is written as a
+ * string of its decimal digits, "virt_id":"18446744073709551615", as
+ * readers like jansson hold only signed 64-bit integers.  Replay takes
+ * such a string (no sign, no leading zero) for any unsigned number.
  *
  * {"ev":"bind","ts":1,"ictx":"c1","idev":"d1","id":1,"dev":"p1"}
  * {"ev":"vdev_alloc","ts":2,"ictx":"c1","vdev":"v1","id":3,"virt_id":153,"idev":"d1"}

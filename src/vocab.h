@@ -28,7 +28,7 @@ enum field_kind {
 	FK_KEY,		/* __u64 identifier, a string; 0: absent, not printed */
 	FK_U32,		/* __u32 */
 	FK_S32,		/* __s32 */
-	FK_U64,		/* __u64, a JSON integer: at most 2^63 - 1 */
+	FK_U64,		/* __u64; in JSON above 2^63 - 1 a string of digits */
 	FK_HEX,		/* __u64, 0x... in text */
 	FK_OBJ_TYPE,	/* enum obj_type, by its name */
 	FK_PID,		/* struct task: its pid, if it has one */

@@ -65,7 +65,13 @@ static const struct {
 	{ "{\"ev\":\"bind\",\"ictx\":\"c1\",\"idev\":\"d1\",\"id\":1}", "event \"bind\" needs \"ts\"" },
 	{ "{\"ev\":\"unbind\",\"ts\":-1,\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
 	{ "{\"ev\":\"unbind\",\"ts\":1.5,\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
-	{ "{\"ev\":\"unbind\",\"ts\":\"1\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":\"01\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":\"1x\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":\"-1\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":\"\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":\"18446744073709551616\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" out of range" },
+	{ "{\"ev\":\"unbind\",\"ts\":18446744073709551615,\"ictx\":\"c1\",\"idev\":\"d1\"}", "invalid JSON: too big integer near '18446744073709551615'" },
+	{ "{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\",\"idev\":\"d1\",\"id\":\"4294967296\"}", "\"id\" out of range" },
 	{ "{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\",\"id\":1}", "event \"bind\" needs \"idev\"" },
 	{ "{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\",\"idev\":\"d1\"}", "event \"bind\" needs \"id\"" },
 	{ "{\"ev\":\"bind\",\"ts\":1,\"idev\":\"d1\",\"id\":1}", "event \"bind\" needs \"ictx\"" },
@@ -402,6 +408,40 @@ static void round_trip(void)
 	result_free(&b);
 }
 
+/*
+ * u64s above 2^63 - 1 (a virt_id can be any u64) are strings of digits in
+ * JSON, which replay reads back; below, integers.
+ */
+static void u64_round_trip(void)
+{
+	struct result a = replay(
+		BIND
+		"{\"ev\":\"vdev_alloc\",\"ts\":\"2\",\"ictx\":\"c1\",\"vdev\":\"v1\",\"id\":3,"
+		"\"virt_id\":\"18446744073709551615\",\"idev\":\"d1\"}\n"
+		"{\"ev\":\"vdev_alloc\",\"ts\":3,\"ictx\":\"c1\",\"vdev\":\"v2\",\"id\":4,"
+		"\"virt_id\":9223372036854775807,\"idev\":\"d1\"}\n"
+		"{\"ev\":\"lost\",\"ts\":4,\"count\":\"9223372036854775808\"}\n"
+		"{\"ev\":\"ctx_release\",\"ts\":5,\"ictx\":\"c1\"}\n",
+		REPORT_JSON);
+	struct result b = replay(a.out, REPORT_JSON);
+	struct result t = replay(a.out, REPORT_TEXT);
+
+	CHECK(a.status == STATUS_INCONCLUSIVE && !*a.err);
+	CHECK(strstr(a.out, "{\"ev\":\"vdev_alloc\",\"ts\":2,\"ictx\":\"c1\",\"vdev\":\"v1\","
+		     "\"id\":3,\"virt_id\":\"18446744073709551615\",\"idev\":\"d1\"}\n"));
+	CHECK(strstr(a.out, "\"virt_id\":9223372036854775807,"));
+	CHECK(strstr(a.out, "{\"ev\":\"lost\",\"ts\":4,\"count\":\"9223372036854775808\"}\n"));
+	CHECK(strstr(a.out, "\"obj\":\"v1\",\"virt_id\":\"18446744073709551615\"}\n"));
+	CHECK(strstr(a.out, "\"lost\":\"9223372036854775808\","));
+	CHECK(b.status == a.status && !*b.err && !strcmp(a.out, b.out));
+	CHECK(t.status == a.status && !*t.err);
+	CHECK(strstr(t.out, " virt_id=0xffffffffffffffff "));
+	CHECK(strstr(t.out, " 9223372036854775808 lost,"));
+	result_free(&a);
+	result_free(&b);
+	result_free(&t);
+}
+
 /* Identifiers and comms needing escapes; a comm cut inside a UTF-8 sequence. */
 static void escaping(void)
 {
@@ -489,6 +529,7 @@ int main(void)
 	RUN(orphan_json);
 	RUN(orphan_text);
 	RUN(round_trip);
+	RUN(u64_round_trip);
 	RUN(escaping);
 	RUN(text_escaped);
 	RUN(exit_status);
