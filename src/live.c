@@ -133,6 +133,7 @@ static int on_event(void *arg, void *data, size_t size)
 	struct live *l = arg;
 	struct trace_event ev = {
 		.type = e->type, .ts = e->ts, .ictx = e->ictx, .obj = e->obj,
+		.obj_type = e->obj_type,
 		.idev = e->idev, .dev = e->dev, .virt_id = e->virt_id,
 		.id = e->id, .ret = e->ret,
 		.task.pid = e->pid, .task.has_pid = true,

@@ -37,6 +37,14 @@ static int fail(struct replay *rp, const char *fmt, ...)
 	return -1;
 }
 
+/* Appends "@name" to the list of @n bytes in @buf: "a" or "b" or ... */
+static size_t or_list(char *buf, size_t len, size_t n, const char *name)
+{
+	if (n >= len)
+		return n;
+	return n + snprintf(buf + n, len - n, "%s\"%s\"", n ? " or " : "", name);
+}
+
 static int read_key(struct replay *rp, const char *name, json_t *v, __u64 *key)
 {
 	if (!json_is_string(v) || !json_string_length(v))
@@ -100,6 +108,21 @@ static int read_s32(struct replay *rp, const char *name, json_t *v, __s32 *val)
 		return fail(rp, "\"%s\" out of range", name);
 	*val = i;
 	return 0;
+}
+
+static int read_obj_type(struct replay *rp, const char *name, json_t *v,
+			 enum obj_type *type)
+{
+	char names[128] = "";
+	enum obj_type t;
+	size_t n = 0;
+
+	*type = json_is_string(v) ? obj_type_named(json_string_value(v)) : 0;
+	if (*type)
+		return 0;
+	for (t = 1; t < OBJ_TYPE_MAX; t++)
+		n = or_list(names, sizeof(names), n, obj_type_name(t));
+	return fail(rp, "\"%s\" must be %s", name, names);
 }
 
 static int frames_add(struct replay *rp, const char *s, size_t len)
@@ -182,8 +205,8 @@ static int read_field(struct replay *rp, const struct field *f, json_t *v,
 		return 0;
 	case FK_STACK:
 		return read_stack(rp, f->name, v, &t->stack);
-	case FK_OBJ_TYPE:	/* only in findings, which are not read */
-		break;
+	case FK_OBJ_TYPE:
+		return read_obj_type(rp, f->name, v, p);
 	}
 	return 0;
 }
@@ -191,15 +214,13 @@ static int read_field(struct replay *rp, const struct field *f, json_t *v,
 /* "needs "a" or "b"": one of the FL_EITHER fields of @row is required. */
 static int needs_either(struct replay *rp, const struct record *row)
 {
-	char names[128];
+	char names[128] = "";
 	const struct field *f;
 	size_t n = 0;
 
-	names[0] = '\0';
-	for (f = row->fields; f->name && n < sizeof(names); f++)
+	for (f = row->fields; f->name; f++)
 		if (f->flags & FL_EITHER)
-			n += snprintf(names + n, sizeof(names) - n, "%s\"%s\"",
-				      n ? " or " : "", f->name);
+			n = or_list(names, sizeof(names), n, f->name);
 	return fail(rp, "event \"%s\" needs %s", row->name, names);
 }
 

@@ -21,7 +21,8 @@ struct report {
 
 /*
  * The record a field is printed from, and what decides whether it is:
- * the model's note on an event, the type of a finding's object.
+ * the model's note on an event, the type of the object (of a finding, of
+ * an aborted object), which also gives the prefix of its token.
  */
 struct out_rec {
 	const void *base;
@@ -265,8 +266,10 @@ static void json_field(struct report *r, const struct field *f,
 		ju64(r, f->name, *(const __u64 *)p);
 		break;
 	case FK_OBJ_TYPE:
-		jname(r, f->name);
-		jstr(r, obj_type_name(*(const enum obj_type *)p));
+		if (*(const enum obj_type *)p) {
+			jname(r, f->name);
+			jstr(r, obj_type_name(*(const enum obj_type *)p));
+		}
 		break;
 	case FK_PID:
 		if (t->has_pid)
@@ -295,7 +298,8 @@ static void json_fields(struct report *r, const struct field *f,
 static void json_event(struct report *r, const struct record *row,
 		       const struct trace_event *ev, const struct ev_note *note)
 {
-	const struct out_rec rec = { .base = ev, .note = note };
+	const struct out_rec rec = { .base = ev, .note = note,
+				     .obj_type = ev->obj_type };
 
 	puts_(r, "{\"" REC_EVENT "\":");
 	jstr(r, row->name);
@@ -414,8 +418,9 @@ static void text_field(struct report *r, const struct field *f,
 		fprintf(r->out, " %s=0x%llx", f->name, *(const __u64 *)p);
 		break;
 	case FK_OBJ_TYPE:
-		fprintf(r->out, " %s=%s", f->name,
-			obj_type_name(*(const enum obj_type *)p));
+		if (*(const enum obj_type *)p)
+			fprintf(r->out, " %s=%s", f->name,
+				obj_type_name(*(const enum obj_type *)p));
 		break;
 	case FK_PID:
 		if (t->has_pid)
@@ -443,7 +448,8 @@ static void text_fields(struct report *r, const struct field *f,
 static void text_event(struct report *r, const struct record *row,
 		       const struct trace_event *ev, const struct ev_note *note)
 {
-	const struct out_rec rec = { .base = ev, .note = note };
+	const struct out_rec rec = { .base = ev, .note = note,
+				     .obj_type = ev->obj_type };
 
 	fprintf(r->out, "%llu.%06llu %-12s", ev->ts / 1000000000,
 		ev->ts % 1000000000 / 1000, row->name);

@@ -16,7 +16,8 @@
  * {"ev":"vdev_destroy","ts":5,"ictx":"c1","vdev":"v1"}	(+ "orphaned_ns")
  * {"ev":"obj_remove","ts":6,"ictx":"c1","id":3,"ret":0}
  * {"ev":"ctx_release","ts":7,"ictx":"c1"}
- * {"ev":"obj_abort","ts":8,"ictx":"c1","obj":"v9"}
+ * {"ev":"obj_abort","ts":8,"ictx":"c1","type":"vdevice","obj":"v9"}
+ *	("type" gives "obj" its token's prefix; older recordings have none)
  * {"ev":"lost","ts":8,"count":5}
  *	any event: "pid":N,"comm":"s","stack":["frame",...]
  * {"finding":"orphaned_vdevice","ts":..,"ictx":..,"vdev":..,"vdev_id":3,
@@ -107,9 +108,11 @@ static const struct record events[EV_TYPE_MAX] = {
 	[EV_CTX_RELEASE] = { "ctx_release", (const struct field[]){
 		EV_ICTX,
 		{} } },
+	/* one pointer, one token: the object's is that of its type */
 	[EV_OBJ_ABORT] = { "obj_abort", (const struct field[]){
 		EV_ICTX,
-		EV_KEY("obj", KEY_OBJ, obj, FL_REQUIRED),
+		EV("type", FK_OBJ_TYPE, obj_type, 0),
+		EV_KEY("obj", KEY_OF_TYPE, obj, FL_REQUIRED),
 		{} } },
 	/* from user space, which knows no context for it */
 	[EV_LOST] = { "lost", (const struct field[]){
@@ -148,7 +151,7 @@ static const struct {
 
 static const char key_prefixes[] = {
 	[KEY_ICTX] = 'c', [KEY_IDEV] = 'd', [KEY_VDEV] = 'v',
-	[KEY_OBJ] = 'o', [KEY_DEV] = 'p',
+	[KEY_DEV] = 'p',
 };
 
 #define COUNTER(n, t, a, m)						\
@@ -195,6 +198,16 @@ const struct record *finding_record(enum finding_type type)
 const char *obj_type_name(enum obj_type type)
 {
 	return obj_types[type].name;
+}
+
+enum obj_type obj_type_named(const char *name)
+{
+	enum obj_type t;
+
+	for (t = 1; t < OBJ_TYPE_MAX; t++)
+		if (!strcmp(obj_types[t].name, name))
+			return t;
+	return 0;
 }
 
 enum key_kind obj_type_key(enum obj_type type)

@@ -18,9 +18,8 @@ enum key_kind {
 	KEY_ICTX,
 	KEY_IDEV,
 	KEY_VDEV,
-	KEY_OBJ,
 	KEY_DEV,
-	KEY_OF_TYPE,	/* that of the record's object type (findings) */
+	KEY_OF_TYPE,	/* that of the record's object type, its FK_OBJ_TYPE field */
 };
 
 /* How a field is printed and read, and the type of its member. */
@@ -30,7 +29,7 @@ enum field_kind {
 	FK_S32,		/* __s32 */
 	FK_U64,		/* __u64; in JSON above 2^63 - 1 a string of digits */
 	FK_HEX,		/* __u64, 0x... in text */
-	FK_OBJ_TYPE,	/* enum obj_type, by its name */
+	FK_OBJ_TYPE,	/* enum obj_type, by its name; 0: absent, not printed */
 	FK_PID,		/* struct task: its pid, if it has one */
 	FK_COMM,	/* struct task: its comm, if it has a pid */
 	FK_STACK,	/* struct task: its frames; not in text */
@@ -73,6 +72,8 @@ unsigned int ev_type_named(const char *name);
 const struct record *finding_record(enum finding_type type);
 
 const char *obj_type_name(enum obj_type type);
+/* The type called @name, 0 if there is none. */
+enum obj_type obj_type_named(const char *name);
 enum key_kind obj_type_key(enum obj_type type);
 char key_prefix(enum key_kind kind);
 

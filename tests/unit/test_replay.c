@@ -169,6 +169,8 @@ static json_t *good_value(const struct field *f)
 		return json_string("c");
 	case FK_STACK:
 		return json_pack("[s]", "f");
+	case FK_OBJ_TYPE:
+		return json_string(obj_type_name(OBJ_VDEVICE));
 	default:
 		return json_integer(7);
 	}
@@ -186,6 +188,8 @@ static const char *type_error(const struct field *f)
 		return "must be a string";
 	case FK_STACK:
 		return "must be an array of strings";
+	case FK_OBJ_TYPE:
+		return "must be \"device\" or \"vdevice\"";
 	default:
 		return "must be a non-negative integer";
 	}
@@ -442,6 +446,66 @@ static void u64_round_trip(void)
 	result_free(&t);
 }
 
+static const char *prefix_key(void *arg, enum key_kind kind, __u64 key,
+			      char *buf, size_t len)
+{
+	(void)arg;
+	snprintf(buf, len, "%c%llx", key_prefix(kind), (unsigned long long)key);
+	return buf;
+}
+
+/*
+ * Live mode prints a pointer as a token whose prefix is its kind: an
+ * aborted vdevice has the token of the vdevice its destroy names, or a
+ * replay of the recording sees two objects.
+ */
+static void one_token_per_pointer(void)
+{
+	static const struct report_cbs cbs = { .fmt_key = prefix_key };
+	const struct report_opts opts = { .format = REPORT_TEXT };
+	static const struct ev_note none;
+	const struct trace_event abort_vdev = {
+		.type = EV_OBJ_ABORT, .ictx = 1, .obj = 0xab,
+		.obj_type = OBJ_VDEVICE,
+	}, abort_idev = {
+		.type = EV_OBJ_ABORT, .ictx = 1, .obj = 0xcd,
+		.obj_type = OBJ_DEVICE,
+	}, destroy = {
+		.type = EV_VDEV_DESTROY, .ictx = 1, .obj = 0xab,
+	};
+	struct report *r;
+	size_t len;
+	char *out;
+	FILE *f = open_memstream(&out, &len);
+
+	r = report_new(f, &opts, &cbs, NULL);
+	report_event(r, &abort_vdev, &none);
+	report_event(r, &destroy, &none);
+	report_event(r, &abort_idev, &none);
+	report_free(r);
+	fclose(f);
+	CHECK(strstr(out, " obj_abort    ictx=c1 type=vdevice obj=vab\n"));
+	CHECK(strstr(out, " vdev_destroy ictx=c1 vdev=vab\n"));
+	CHECK(strstr(out, " obj_abort    ictx=c1 type=device obj=dcd\n"));
+	free(out);
+}
+
+/* An obj_abort of an older recording has no type: none printed. */
+static void abort_type(void)
+{
+	struct result res = replay(
+		"{\"ev\":\"obj_abort\",\"ts\":1,\"ictx\":\"c1\",\"type\":\"vdevice\",\"obj\":\"v9\"}\n"
+		"{\"ev\":\"obj_abort\",\"ts\":2,\"ictx\":\"c1\",\"obj\":\"v8\"}\n"
+		"{\"ev\":\"vdev_destroy\",\"ts\":3,\"ictx\":\"c1\",\"vdev\":\"v9\"}\n",
+		REPORT_JSON);
+
+	CHECK(res.status == STATUS_CLEAN && !*res.err);
+	CHECK(strstr(res.out, "{\"ev\":\"obj_abort\",\"ts\":1,\"ictx\":\"c1\",\"type\":\"vdevice\",\"obj\":\"v9\"}\n"
+			      "{\"ev\":\"obj_abort\",\"ts\":2,\"ictx\":\"c1\",\"obj\":\"v8\"}\n"));
+	CHECK(strstr(res.out, "\"untracked\":0,"));
+	result_free(&res);
+}
+
 /* Identifiers and comms needing escapes; a comm cut inside a UTF-8 sequence. */
 static void escaping(void)
 {
@@ -531,6 +595,8 @@ int main(void)
 	RUN(round_trip);
 	RUN(u64_round_trip);
 	RUN(escaping);
+	RUN(one_token_per_pointer);
+	RUN(abort_type);
 	RUN(text_escaped);
 	RUN(exit_status);
 	return TEST_STATUS();
