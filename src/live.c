@@ -72,21 +72,37 @@ static const char *fmt_key(void *arg, enum key_kind kind, __u64 key,
 	return buf;
 }
 
+/* A frame without a symbol: a token, as a pointer is, not its address. */
+static void unnamed_frame(struct live *l, __u64 ip, char *buf, size_t len)
+{
+	char tok[32];
+
+	if (l->opts->raw_pointers)
+		fmt_key(l, KEY_FRAME, ip, buf, len);
+	else
+		snprintf(buf, len, "? %s", fmt_key(l, KEY_FRAME, ip, tok, sizeof(tok)));
+}
+
 static int get_stack(void *arg, __u64 stack, const char **frames, int max)
 {
 	struct live *l = arg;
 	__u64 ips[STACK_DEPTH] = {};
 	__u32 id = iref_idx(stack);
-	int i, n = 0;
+	int i, err, n = 0;
 
 	if (bpf_map__lookup_elem(l->tracer.skel->maps.stacks, &id, sizeof(id),
 				 ips, sizeof(ips), 0))
 		return 0;
-	/* Frames of BPF programs and trampolines have no name: left out. */
 	for (i = 0; i < STACK_DEPTH && n < max && ips[i]; i++) {
-		frames[n] = ksyms_format(l->ksyms, ips[i], l->frames[n],
-					 sizeof(l->frames[n]));
-		n += frames[n] != NULL;
+		err = ksyms_format(l->ksyms, ips[i], l->frames[n],
+				   sizeof(l->frames[n]));
+		/* Frames of BPF programs and trampolines: left out. */
+		if (err == -ENOENT)
+			continue;
+		if (err)
+			unnamed_frame(l, ips[i], l->frames[n], sizeof(l->frames[n]));
+		frames[n] = l->frames[n];
+		n++;
 	}
 	return n;
 }

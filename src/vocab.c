@@ -151,7 +151,7 @@ static const struct {
 
 static const char key_prefixes[] = {
 	[KEY_ICTX] = 'c', [KEY_IDEV] = 'd', [KEY_VDEV] = 'v',
-	[KEY_DEV] = 'p',
+	[KEY_DEV] = 'p', [KEY_FRAME] = 'f',
 };
 
 #define COUNTER(n, t, a, m)						\

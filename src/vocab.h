@@ -19,6 +19,7 @@ enum key_kind {
 	KEY_IDEV,
 	KEY_VDEV,
 	KEY_DEV,
+	KEY_FRAME,	/* a code address of a stack frame without a symbol */
 	KEY_OF_TYPE,	/* that of the record's object type, its FK_OBJ_TYPE field */
 };
 

@@ -8,7 +8,8 @@ UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -Isrc
 UNIT_HDRS := $(wildcard src/*.h) tests/unit/test.h
 
 UNIT_TESTS := $(UNIT_OUT)/test_model $(UNIT_OUT)/test_intern \
-	      $(UNIT_OUT)/test_vocab $(UNIT_OUT)/test_replay
+	      $(UNIT_OUT)/test_vocab $(UNIT_OUT)/test_replay \
+	      $(UNIT_OUT)/test_ksyms
 
 $(UNIT_OUT)/test_model: tests/unit/test_model.c src/model.c src/store.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
@@ -21,6 +22,11 @@ $(UNIT_OUT)/test_intern: tests/unit/test_intern.c src/intern.c $(UNIT_HDRS)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(UNIT_OUT)/test_vocab: tests/unit/test_vocab.c src/vocab.c $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+
+$(UNIT_OUT)/test_ksyms: tests/unit/test_ksyms.c src/ksyms.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
