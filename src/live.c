@@ -299,7 +299,7 @@ static enum status run(struct live *l)
 enum status live_run(const struct live_opts *opts)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	enum status ret;
+	enum status ret = STATUS_ERROR;
 	struct live *l;
 
 	l = calloc(1, sizeof(*l));
@@ -309,19 +309,20 @@ enum status live_run(const struct live_opts *opts)
 	l->ksyms = ksyms_load();
 	if (!l->ksyms) {
 		fprintf(stderr, "iommufd-trace: cannot read /proc/kallsyms: %s\n", strerror(errno));
-		free(l);
-		return STATUS_ERROR;
+		goto out;
 	}
-	if (preflight(&l->ki, l->ksyms) < 0) {
-		ksyms_free(l->ksyms);
-		free(l);
-		return STATUS_ERROR;
+	if (preflight(&l->ki, l->ksyms) < 0)
+		goto out;
+	/* With a key that can be guessed, the tokens give the pointers away. */
+	if (getrandom(&l->run_key, sizeof(l->run_key), 0) != sizeof(l->run_key)) {
+		fprintf(stderr, "iommufd-trace: no secret key for the pointer tokens: getrandom: %s\n",
+			strerror(errno));
+		goto out;
 	}
-	if (getrandom(&l->run_key, sizeof(l->run_key), 0) != sizeof(l->run_key))
-		l->run_key = (__u64)now_ms() * 0x9e3779b97f4a7c15ULL ^ getpid();
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ret = run(l);
+out:
 	model_free(l->model);
 	report_free(l->report);
 	if (l->tracer.skel)
