@@ -18,6 +18,7 @@
 #include "ksyms.h"
 #include "live.h"
 #include "model.h"
+#include "outfile.h"
 #include "preflight.h"
 #include "status.h"
 
@@ -33,6 +34,7 @@ struct live {
 	struct ksyms *ksyms;
 	struct model *model;
 	struct report *report;
+	FILE *out;		/* the report's */
 	__u64 run_key;		/* per-run secret for pointer tokens */
 	__u64 lost_seen;	/* losses already fed to the model */
 	__u64 misses;		/* recursion misses, as last read */
@@ -261,7 +263,7 @@ static enum status run(struct live *l)
 	if (err)
 		return err;
 	print_attached(l);
-	l->report = report_new(l->opts->out, &l->opts->report, &cbs, l);
+	l->report = report_new(l->out, &l->opts->report, &cbs, l);
 	l->model = l->report ? model_new(&report_sink, l->report) : NULL;
 	rb = ring_buffer__new(bpf_map__fd(l->tracer.skel->maps.events), on_event, l, NULL);
 	if (!l->model || !rb) {
@@ -319,6 +321,11 @@ enum status live_run(const struct live_opts *opts)
 			strerror(errno));
 		goto out;
 	}
+	l->out = opts->output ?
+		 outfile_open(opts->output, opts->raw_pointers ? 0600 : 0644, NULL) :
+		 stdout;
+	if (!l->out)
+		goto out;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ret = run(l);
@@ -327,6 +334,8 @@ out:
 	report_free(l->report);
 	if (l->tracer.skel)
 		tracer_detach(&l->tracer);
+	if (l->out && opts->output)
+		ret = status_worst(ret, outfile_close(l->out, opts->output));
 	ksyms_free(l->ksyms);
 	kernel_info_free(&l->ki);
 	free(l);

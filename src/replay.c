@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "intern.h"
+#include "outfile.h"
 #include "replay.h"
 
 struct replay {
@@ -405,19 +406,28 @@ out:
 	return status;
 }
 
-enum status replay_run(const char *path, const struct report_opts *opts)
+enum status replay_run(const char *path, const char *output,
+		       const struct report_opts *opts)
 {
 	bool is_stdin = !strcmp(path, "-");
-	FILE *in = is_stdin ? stdin : fopen(path, "r");
-	enum status status;
+	FILE *in = is_stdin ? stdin : fopen(path, "re"), *out = stdout;
+	enum status status = STATUS_ERROR;
+	struct stat st;
 
-	if (!in) {
+	if (!in || fstat(fileno(in), &st)) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return STATUS_ERROR;
+		goto out;
 	}
-	status = replay_file(in, is_stdin ? "<stdin>" : path, stdout, stderr,
-			     opts);
-	if (!is_stdin)
+	/* A recording of raw pointers is private: so is its report. */
+	if (output)
+		out = outfile_open(output, 0600 | (st.st_mode & 0044), &st);
+	if (!out)
+		goto out;
+	status = replay_file(in, is_stdin ? "<stdin>" : path, out, stderr, opts);
+	if (output)
+		status = status_worst(status, outfile_close(out, output));
+out:
+	if (in && !is_stdin)
 		fclose(in);
 	return status;
 }

@@ -23,8 +23,12 @@
 #include "report.h"
 #include "status.h"
 
-/* @path "-" is stdin; output to stdout, errors to stderr. */
-enum status replay_run(const char *path, const struct report_opts *opts);
+/*
+ * @path "-" is stdin; output to the file @output (see outfile.h: as private
+ * as the input), or to stdout if NULL; errors to stderr.
+ */
+enum status replay_run(const char *path, const char *output,
+		       const struct report_opts *opts);
 /* @name names @in in error messages. */
 enum status replay_file(FILE *in, const char *name, FILE *out, FILE *err,
 			const struct report_opts *opts);

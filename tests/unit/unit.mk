@@ -32,7 +32,7 @@ $(UNIT_OUT)/test_ksyms: tests/unit/test_ksyms.c src/ksyms.c $(UNIT_HDRS)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(UNIT_OUT)/test_replay: tests/unit/test_replay.c src/replay.c \
-			 src/report.c src/vocab.c \
+			 src/report.c src/vocab.c src/outfile.c \
 			 src/model.c src/store.c src/intern.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
