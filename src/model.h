@@ -22,6 +22,7 @@
 enum finding_type {
 	FINDING_ORPHAN,		/* vdevice outlived the unbind of its device */
 	FINDING_LEAK,		/* object still alive when its context closed */
+	FINDING_TYPE_MAX,
 };
 
 struct finding {

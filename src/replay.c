@@ -15,11 +15,18 @@
 
 struct replay {
 	struct intern *in;
+	struct report *report;
 	const char *name;
 	unsigned long lineno;
 	FILE *err;
 	char *frames;		/* of a stack, joined by NULs */
 	size_t frames_len, frames_cap;
+	/* What a recording says of itself, for the replay to find again. */
+	__u64 recorded[FINDING_TYPE_MAX];	/* finding lines */
+	__u64 found[FINDING_TYPE_MAX];		/* findings of the replay */
+	unsigned long finding_line;		/* the last, 0: none */
+	unsigned long summary_line;		/* 0: none */
+	struct model_summary summary;
 };
 
 /* The message can quote the line (jansson's do): escaped as text mode does. */
@@ -252,23 +259,16 @@ static int read_fields(struct replay *rp, json_t *o, const struct record *row,
 }
 
 /*
- * Object @o into @te.  Returns 1 if the line is to be skipped, 0, or -1 on
- * error.  An unknown "ev" gives type 0, which the model only counts.  Of
- * several errors the first is reported: ts, the task, then the event's own
- * fields, in the order of its row.
+ * Event @o, whose "ev" is @ev, into @te.  An unknown "ev" gives type 0,
+ * which the model only counts.  Of several errors the first is reported:
+ * ts, the task, then the event's own fields, in the order of its row.
  */
-static int parse_event(struct replay *rp, json_t *o, struct trace_event *te)
+static int parse_event(struct replay *rp, json_t *o, json_t *ev,
+		       struct trace_event *te)
 {
-	json_t *ev = json_object_get(o, REC_EVENT);
 	const struct record *row;
 
 	memset(te, 0, sizeof(*te));
-	if (!ev) {
-		if (json_object_get(o, REC_FINDING) ||
-		    json_object_get(o, REC_SUMMARY))
-			return 1;
-		return fail(rp, "missing \"" REC_EVENT "\"");
-	}
 	if (!json_is_string(ev))
 		return fail(rp, "\"" REC_EVENT "\" must be a string");
 	te->type = ev_type_named(json_string_value(ev));
@@ -281,6 +281,126 @@ static int parse_event(struct replay *rp, json_t *o, struct trace_event *te)
 		return -1;
 	return 0;
 }
+
+/* A finding line: counted, to be found again by the replay. */
+static int read_finding(struct replay *rp, json_t *v)
+{
+	enum finding_type t = json_is_string(v) ?
+			      finding_type_named(json_string_value(v)) :
+			      FINDING_TYPE_MAX;
+
+	if (t == FINDING_TYPE_MAX)
+		return fail(rp, "\"" REC_FINDING "\" must name a finding this version knows");
+	rp->recorded[t]++;
+	rp->finding_line = rp->lineno;
+	return 0;
+}
+
+/* The summary line: its counters and verdict, to be found again. */
+static int read_summary(struct replay *rp, json_t *s)
+{
+	struct model_summary *sum = &rp->summary;
+	char names[64] = "";
+	const char *name;
+	size_t i, n = 0;
+	json_t *v;
+
+	if (!json_is_object(s))
+		return fail(rp, "\"" REC_SUMMARY "\" must be an object");
+	for (i = 0; i < ncounters; i++) {
+		v = json_object_get(s, counters[i].name);
+		if (v && read_uint(rp, counters[i].name, v, UINT64_MAX,
+				   (__u64 *)((char *)sum + counters[i].off)))
+			return -1;
+	}
+	v = json_object_get(s, SUMMARY_VERDICT);
+	name = json_is_string(v) ? json_string_value(v) : "";
+	for (sum->verdict = VERDICT_CLEAN; sum->verdict <= VERDICT_INCONCLUSIVE;
+	     sum->verdict++) {
+		if (!strcmp(verdict_name(sum->verdict), name)) {
+			rp->summary_line = rp->lineno;
+			return 0;
+		}
+		n = or_list(names, sizeof(names), n, verdict_name(sum->verdict));
+	}
+	return fail(rp, "the summary needs a \"" SUMMARY_VERDICT "\": %s", names);
+}
+
+/*
+ * JSON object @o: an event into @te (returns 0), a finding or the summary
+ * (returns 1: nothing for the model), or -1 on error.
+ */
+static int parse_record(struct replay *rp, json_t *o, struct trace_event *te)
+{
+	json_t *ev = json_object_get(o, REC_EVENT),
+	       *finding = json_object_get(o, REC_FINDING),
+	       *summary = json_object_get(o, REC_SUMMARY);
+
+	if (rp->summary_line)
+		return fail(rp, "a line after the summary, which ends a recording: replay one recording at a time");
+	if (!!ev + !!finding + !!summary > 1)
+		return fail(rp, "a line is one of an event (\"" REC_EVENT "\"), a finding (\""
+			    REC_FINDING "\") or the summary (\"" REC_SUMMARY "\")");
+	if (finding)
+		return read_finding(rp, finding) ?: 1;
+	if (summary)
+		return read_summary(rp, summary) ?: 1;
+	if (!ev)
+		return fail(rp, "missing \"" REC_EVENT "\"");
+	return parse_event(rp, o, ev, te);
+}
+
+/*
+ * A recording's finding lines and summary say what its replay must find:
+ * when it does not, the file is not the whole recording.  The recorder
+ * counted as events those that are unknown here (a newer version's).
+ */
+static int check_recorded(struct replay *rp, const struct model_summary *sum)
+{
+	const struct model_summary *rec = &rp->summary;
+	__u64 events = count_add(sum->events, sum->unknown_events);
+	unsigned int t;
+
+	if (!rp->summary_line && !rp->finding_line)
+		return 0;
+	rp->lineno = rp->summary_line ?: rp->finding_line;
+	if (rp->summary_line && rec->events && !events)
+		return fail(rp, "recorded with --no-events: the events are not in the file; record without --no-events to replay");
+	if (rp->summary_line && rec->events != events)
+		return fail(rp, "the summary counts %llu events, the file has %llu: it is not the whole recording",
+			    rec->events, events);
+	for (t = 0; t < FINDING_TYPE_MAX; t++)
+		if (rp->recorded[t] != rp->found[t])
+			return fail(rp, "the file has %llu %s findings, its events give %llu: it is not the whole recording",
+				    rp->recorded[t], finding_record(t)->name,
+				    rp->found[t]);
+	if (rp->summary_line && rec->verdict != sum->verdict)
+		return fail(rp, "the summary's verdict is %s, the events give %s: recorded by another version, or edited",
+			    verdict_name(rec->verdict), verdict_name(sum->verdict));
+	return 0;
+}
+
+static void sink_event(void *arg, const struct trace_event *ev,
+		       const struct ev_note *note)
+{
+	struct replay *rp = arg;
+
+	report_event(rp->report, ev, note);
+}
+
+static void sink_finding(void *arg, const struct finding *f)
+{
+	struct replay *rp = arg;
+
+	rp->found[f->type]++;
+	report_finding(rp->report, f);
+}
+
+/* The report's, and the findings counted for check_recorded(). */
+static const struct model_sink replay_sink = {
+	.event = sink_event,
+	.finding = sink_finding,
+};
 
 static const char *fmt_key(void *arg, enum key_kind kind, __u64 key,
 			   char *buf, size_t len)
@@ -351,7 +471,7 @@ static int feed_lines(struct replay *rp, FILE *in, struct model *m)
 		rp->lineno++;
 		ret = parse_line(rp, line, len, &o);
 		if (!ret)
-			ret = parse_event(rp, o, &te);
+			ret = parse_record(rp, o, &te);
 		if (!ret && model_feed(m, &te))
 			ret = fail(rp, "out of memory");
 		json_decref(o);
@@ -374,15 +494,14 @@ enum status replay_file(FILE *in, const char *name, FILE *out, FILE *err,
 	struct replay rp = { .name = name, .err = err };
 	enum status status = STATUS_ERROR;
 	struct model_summary sum;
-	struct report *r = NULL;
 	struct model *m = NULL;
 	int ret;
 
 	rp.in = intern_new();
 	if (rp.in)
-		r = report_new(out, opts, &replay_cbs, &rp);
-	if (r)
-		m = model_new(&report_sink, r);
+		rp.report = report_new(out, opts, &replay_cbs, &rp);
+	if (rp.report)
+		m = model_new(&replay_sink, &rp);
 	if (!m) {
 		fprintf(err, "%s: out of memory\n", name);
 		goto out;
@@ -390,17 +509,20 @@ enum status replay_file(FILE *in, const char *name, FILE *out, FILE *err,
 	ret = feed_lines(&rp, in, m);
 	if (!ret) {
 		model_finish(m, false, &sum);
-		report_summary(r, &sum);
+		ret = check_recorded(&rp, &sum);
+	}
+	if (!ret) {
+		report_summary(rp.report, &sum);
 		status = verdict_status(sum.verdict);
 	}
-	ret = report_flush(r);
+	ret = report_flush(rp.report);
 	if (ret) {
 		fprintf(err, "%s: write error: %s\n", name, strerror(-ret));
 		status = status_worst(status, STATUS_ERROR);
 	}
 out:
 	model_free(m);
-	report_free(r);
+	report_free(rp.report);
 	intern_free(rp.in);
 	free(rp.frames);
 	return status;

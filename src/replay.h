@@ -6,8 +6,12 @@
  *
  * Input rules: one JSON object per line, blank lines (spaces, tabs, CRs)
  * allowed, no NUL byte anywhere; unknown fields are ignored; events with
- * an unknown "ev" are counted and ignored; finding and summary records
- * are skipped.  Identifiers must be non-empty JSON strings; unsigned
+ * an unknown "ev" are counted and ignored.  A recording's finding lines
+ * and summary (which ends it) are checked, not reprinted: the replay must
+ * find the same findings of each type, as many events (those of an
+ * unknown "ev" included) and the same verdict, or the file is not the
+ * whole recording (say, one made with --no-events) and the replay fails.
+ * Identifiers must be non-empty JSON strings; unsigned
  * numbers are JSON integers up to 2^63 - 1, or strings of decimal digits
  * up to 2^64 - 1 (vocab.c).  The first malformed line stops
  * the replay with "FILE:LINE: what is wrong" on the error stream, what

@@ -330,7 +330,7 @@ static void json_summary(struct report *r, const struct model_summary *s)
 		jmember(r, counters[i].name);
 		jdigits(r, counter_value(&counters[i], s));
 	}
-	jname(r, "verdict");
+	jname(r, SUMMARY_VERDICT);
 	jstr(r, verdict_name(s->verdict));
 	puts_(r, "}}\n");
 }

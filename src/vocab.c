@@ -27,6 +27,8 @@
  * {"summary":{"events":N,"orphans":N,"leaks":N,"untracked":N,"lost":N,
  *  "live":N,"stale":N,"unexpected":N,"unknown_events":N,"removes":N,
  *  "verdict":"clean"|"findings"|"inconclusive"}}	(last line)
+ *	(replay checks that a recording's findings and summary are those
+ *	 its events give: a line is one of event, finding or summary)
  *
  * The text lines print an event's fields as name=value, in this order.
  */
@@ -120,7 +122,7 @@ static const struct record events[EV_TYPE_MAX] = {
 		{} } },
 };
 
-static const struct record findings[] = {
+static const struct record findings[FINDING_TYPE_MAX] = {
 	[FINDING_ORPHAN] = { "orphaned_vdevice", (const struct field[]){
 		FI("ts", FK_U64, ts, 0),
 		FI_KEY("ictx", KEY_ICTX, ictx),
@@ -193,6 +195,16 @@ unsigned int ev_type_named(const char *name)
 const struct record *finding_record(enum finding_type type)
 {
 	return &findings[type];
+}
+
+enum finding_type finding_type_named(const char *name)
+{
+	enum finding_type t;
+
+	for (t = 0; t < FINDING_TYPE_MAX; t++)
+		if (!strcmp(findings[t].name, name))
+			break;
+	return t;
 }
 
 const char *obj_type_name(enum obj_type type)

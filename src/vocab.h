@@ -59,6 +59,8 @@ struct record {
 #define REC_EVENT	"ev"
 #define REC_FINDING	"finding"
 #define REC_SUMMARY	"summary"
+/* The summary's member after the counters. */
+#define SUMMARY_VERDICT	"verdict"
 
 /*
  * Every event line: its name, ev_head, the event's own fields, ev_tail
@@ -71,6 +73,8 @@ const struct record *ev_record(unsigned int type);
 /* The type of the event called @name, 0 if there is none. */
 unsigned int ev_type_named(const char *name);
 const struct record *finding_record(enum finding_type type);
+/* The type of the finding called @name, FINDING_TYPE_MAX if there is none. */
+enum finding_type finding_type_named(const char *name);
 
 const char *obj_type_name(enum obj_type type);
 /* The type called @name, 0 if there is none. */

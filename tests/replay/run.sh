@@ -95,6 +95,8 @@ malformed() {
 }
 malformed malformed.jsonl 'malformed.jsonl:3: event "unbind" needs "idev"'
 malformed invalid_json.jsonl "invalid_json.jsonl:2: invalid JSON: '}' expected near end of file"
+# a recording made with --json --no-events: findings and the summary only
+malformed no_events.jsonl 'no_events.jsonl:2: recorded with --no-events: the events are not in the file; record without --no-events to replay'
 
 "$BIN" replay "$DIR/no-such-trace.jsonl" >/dev/null 2>&1
 rc=$?
