@@ -66,6 +66,12 @@ check orphan.jsonl 1 verdict=findings orphans=1 leaks=0
 check leak.jsonl 1 verdict=findings orphans=0 leaks=2
 check lost.jsonl 3 verdict=inconclusive lost=5
 check stale.jsonl 3 verdict=inconclusive stale=1 orphans=0 live=0
+check recording.jsonl 1 verdict=findings events=11 orphans=1 leaks=2
+
+# A --json recording (events, findings, the summary last) replays to itself.
+"$BIN" replay --json "$DIR/recording.jsonl" | cmp -s - "$DIR/recording.jsonl" &&
+	pass "recording.jsonl replays to itself" ||
+	fail "recording.jsonl: replay --json differs from the recording"
 
 # has_lines TRACE LINE...: the --json replay of TRACE prints each LINE exactly
 has_lines() {
