@@ -5,7 +5,8 @@
 #   make ARCH=arm64   the same for arm64: build/arm64/iommufd-trace (and
 #                  build/arm64/guest/), cross-built with Debian's aarch64
 #                  toolchain and arm64 multiarch libraries
-#   make test      unit tests, replay tests, end-to-end tests in test VMs
+#   make test      unit tests, replay tests, fuzzing, end-to-end tests in test VMs
+#   make fuzz      the replay fuzz target for FUZZ_SECONDS (90), part of test
 #   make demo      the tracer over the selftests on the unfixed and upstream kernels
 #   make bench     what the tracer costs (tests/bench/README.md), not part of test
 
@@ -43,7 +44,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
 LDLIBS := -static -l:libbpf.a -l:libelf.a -l:libjansson.a -lz
 
 TOOL_SRCS := main.c live.c probes.c preflight.c ksyms.c \
-	model.c store.c vocab.c report.c replay.c intern.c
+	model.c store.c vocab.c report.c replay.c intern.c outfile.c
 TOOL_OBJS := $(addprefix $(OUTPUT)/,$(TOOL_SRCS:.c=.o))
 TOOL := $(OUTPUT)/iommufd-trace
 SKEL := $(OUTPUT)/iommufd_trace.skel.h
@@ -112,6 +113,7 @@ vmlinux-h:
 	mv $(VMLINUX_H).tmp $(VMLINUX_H)
 
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 include tests/bench/bench.mk
 include tests/bench/host/host.mk
 include tests/e2e/e2e.mk

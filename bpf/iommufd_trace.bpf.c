@@ -329,14 +329,17 @@ static __always_inline void on_abort(struct iommufd_ctx *ictx,
 					   IOMMUFD_OBJ_DEVICE);
 	int vdev_type = bpf_core_enum_value(enum iommufd_object_type,
 					    IOMMUFD_OBJ_VDEVICE);
+	int type = BPF_CORE_READ(obj, type);
 	struct event *e;
 
-	if (!obj_is(obj, dev_type) && !obj_is(obj, vdev_type))
+	if (type != dev_type && type != vdev_type)
 		return;
 	e = reserve(EV_OBJ_ABORT, (u64)ictx);
 	if (!e)
 		return;
 	e->obj = (u64)obj;
+	/* its token is that of its type, as in the events of its end */
+	e->obj_type = type == dev_type ? OBJ_DEVICE : OBJ_VDEVICE;
 	submit(e);
 }
 

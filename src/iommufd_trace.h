@@ -13,9 +13,16 @@ enum ev_type {
 	EV_VDEV_DESTROY,	/* iommufd_vdevice_destroy(): ictx, obj=vdev */
 	EV_OBJ_REMOVE,		/* iommufd_object_remove() return: ictx, obj, id, ret */
 	EV_CTX_RELEASE,		/* iommufd_fops_release() return: ictx */
-	EV_OBJ_ABORT,		/* iommufd_object_abort_and_destroy(): ictx, obj */
+	EV_OBJ_ABORT,		/* iommufd_object_abort_and_destroy(): ictx, obj, obj_type */
 	EV_LOST,		/* user space's: the tracer lost events: count */
 	EV_TYPE_MAX,
+};
+
+/* The types of iommufd object that the tool follows. */
+enum obj_type {
+	OBJ_DEVICE = 1,
+	OBJ_VDEVICE,
+	OBJ_TYPE_MAX,
 };
 
 /* Why an event could not be delivered; indexes the loss counters. */
@@ -32,7 +39,8 @@ struct event {
 	__u64 idev;		/* EV_VDEV_ALLOC: paired idev, 0 if the kernel has none */
 	__u64 dev;		/* struct device * of the idev or vdev */
 	__u64 virt_id;		/* EV_VDEV_ALLOC: per-vIOMMU virtual ID */
-	__u32 type;		/* enum ev_type */
+	__u16 type;		/* enum ev_type */
+	__u16 obj_type;		/* EV_OBJ_ABORT: enum obj_type */
 	__u32 id;		/* object ID in the context */
 	__s32 ret;		/* EV_OBJ_REMOVE: return value */
 	__s32 stack_id;		/* EV_UNBIND: kernel stack, or -errno */

@@ -46,34 +46,39 @@ static int ksyms_add(struct ksyms *ks, size_t *cap, unsigned long long addr,
 	return 0;
 }
 
-struct ksyms *ksyms_load(void)
+struct ksyms *ksyms_read(FILE *f)
 {
 	char name[256], type;
 	unsigned long long addr;
 	struct ksyms *ks;
 	size_t cap = 0;
-	FILE *f;
 	int err = 0;
 
-	f = fopen("/proc/kallsyms", "re");
-	if (!f)
-		return NULL;
 	ks = calloc(1, sizeof(*ks));
-	if (!ks) {
-		fclose(f);
+	if (!ks)
 		return NULL;
-	}
 	/* Text symbols only; the module name column is dropped. */
 	while (!err && fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, name) == 3)
 		if (type == 't' || type == 'T')
 			err = ksyms_add(ks, &cap, addr, name);
-	fclose(f);
 	if (err) {
 		ksyms_free(ks);
 		errno = -err;
 		return NULL;
 	}
 	qsort(ks->syms, ks->nr, sizeof(*ks->syms), ksym_cmp);
+	return ks;
+}
+
+struct ksyms *ksyms_load(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	struct ksyms *ks;
+
+	if (!f)
+		return NULL;
+	ks = ksyms_read(f);
+	fclose(f);
 	return ks;
 }
 
@@ -89,8 +94,8 @@ void ksyms_free(struct ksyms *ks)
 	free(ks);
 }
 
-const char *ksyms_format(const struct ksyms *ks, unsigned long long addr,
-			 char *buf, size_t len)
+int ksyms_format(const struct ksyms *ks, unsigned long long addr,
+		 char *buf, size_t len)
 {
 	size_t lo = 0, hi = ks ? ks->nr : 0, mid;
 	const struct ksym *sym, *next;
@@ -103,21 +108,19 @@ const char *ksyms_format(const struct ksyms *ks, unsigned long long addr,
 		else
 			hi = mid;
 	}
-	if (!lo || !ks->syms[lo - 1].addr) {
-		snprintf(buf, len, "0x%llx", addr);
-		return buf;
-	}
+	if (!lo || !ks->syms[lo - 1].addr)
+		return -EACCES;
 	sym = &ks->syms[lo - 1];
 	/*
 	 * BPF trampolines and JIT images are not in kallsyms: an address past
 	 * the last symbol, or far past the one below it, has no name.
 	 */
 	if (lo == ks->nr || addr - sym->addr >= KSYM_MAX_REACH)
-		return NULL;
+		return -ENOENT;
 	next = &ks->syms[lo];
 	snprintf(buf, len, "%s+0x%llx/0x%llx", sym->name, addr - sym->addr,
 		 next->addr - sym->addr);
-	return buf;
+	return 0;
 }
 
 static const struct ksym *ksym_named(const struct ksyms *ks, const char *name)

@@ -18,6 +18,7 @@
 #include "ksyms.h"
 #include "live.h"
 #include "model.h"
+#include "outfile.h"
 #include "preflight.h"
 #include "status.h"
 
@@ -33,6 +34,7 @@ struct live {
 	struct ksyms *ksyms;
 	struct model *model;
 	struct report *report;
+	FILE *out;		/* the report's */
 	__u64 run_key;		/* per-run secret for pointer tokens */
 	__u64 lost_seen;	/* losses already fed to the model */
 	__u64 misses;		/* recursion misses, as last read */
@@ -72,21 +74,37 @@ static const char *fmt_key(void *arg, enum key_kind kind, __u64 key,
 	return buf;
 }
 
+/* A frame without a symbol: a token, as a pointer is, not its address. */
+static void unnamed_frame(struct live *l, __u64 ip, char *buf, size_t len)
+{
+	char tok[32];
+
+	if (l->opts->raw_pointers)
+		fmt_key(l, KEY_FRAME, ip, buf, len);
+	else
+		snprintf(buf, len, "? %s", fmt_key(l, KEY_FRAME, ip, tok, sizeof(tok)));
+}
+
 static int get_stack(void *arg, __u64 stack, const char **frames, int max)
 {
 	struct live *l = arg;
 	__u64 ips[STACK_DEPTH] = {};
 	__u32 id = iref_idx(stack);
-	int i, n = 0;
+	int i, err, n = 0;
 
 	if (bpf_map__lookup_elem(l->tracer.skel->maps.stacks, &id, sizeof(id),
 				 ips, sizeof(ips), 0))
 		return 0;
-	/* Frames of BPF programs and trampolines have no name: left out. */
 	for (i = 0; i < STACK_DEPTH && n < max && ips[i]; i++) {
-		frames[n] = ksyms_format(l->ksyms, ips[i], l->frames[n],
-					 sizeof(l->frames[n]));
-		n += frames[n] != NULL;
+		err = ksyms_format(l->ksyms, ips[i], l->frames[n],
+				   sizeof(l->frames[n]));
+		/* Frames of BPF programs and trampolines: left out. */
+		if (err == -ENOENT)
+			continue;
+		if (err)
+			unnamed_frame(l, ips[i], l->frames[n], sizeof(l->frames[n]));
+		frames[n] = l->frames[n];
+		n++;
 	}
 	return n;
 }
@@ -114,8 +132,8 @@ static void feed_losses(struct live *l, bool final)
 		l->misses_read_ms = now;
 	}
 	for (i = 0; i < LOSS_KIND_MAX; i++)
-		lost += l->tracer.skel->bss->losses[i];
-	lost += l->misses;
+		lost = count_add(lost, l->tracer.skel->bss->losses[i]);
+	lost = count_add(lost, l->misses);
 	if (lost > l->lost_seen) {
 		struct trace_event ev = {
 			.type = EV_LOST, .ts = l->last_ts,
@@ -133,6 +151,7 @@ static int on_event(void *arg, void *data, size_t size)
 	struct live *l = arg;
 	struct trace_event ev = {
 		.type = e->type, .ts = e->ts, .ictx = e->ictx, .obj = e->obj,
+		.obj_type = e->obj_type,
 		.idev = e->idev, .dev = e->dev, .virt_id = e->virt_id,
 		.id = e->id, .ret = e->ret,
 		.task.pid = e->pid, .task.has_pid = true,
@@ -244,7 +263,7 @@ static enum status run(struct live *l)
 	if (err)
 		return err;
 	print_attached(l);
-	l->report = report_new(l->opts->out, &l->opts->report, &cbs, l);
+	l->report = report_new(l->out, &l->opts->report, &cbs, l);
 	l->model = l->report ? model_new(&report_sink, l->report) : NULL;
 	rb = ring_buffer__new(bpf_map__fd(l->tracer.skel->maps.events), on_event, l, NULL);
 	if (!l->model || !rb) {
@@ -282,7 +301,7 @@ static enum status run(struct live *l)
 enum status live_run(const struct live_opts *opts)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	enum status ret;
+	enum status ret = STATUS_ERROR;
 	struct live *l;
 
 	l = calloc(1, sizeof(*l));
@@ -292,24 +311,31 @@ enum status live_run(const struct live_opts *opts)
 	l->ksyms = ksyms_load();
 	if (!l->ksyms) {
 		fprintf(stderr, "iommufd-trace: cannot read /proc/kallsyms: %s\n", strerror(errno));
-		free(l);
-		return STATUS_ERROR;
+		goto out;
 	}
-	if (preflight(&l->ki, l->ksyms) < 0) {
-		kernel_info_free(&l->ki);
-		ksyms_free(l->ksyms);
-		free(l);
-		return STATUS_ERROR;
+	if (preflight(&l->ki, l->ksyms) < 0)
+		goto out;
+	/* With a key that can be guessed, the tokens give the pointers away. */
+	if (getrandom(&l->run_key, sizeof(l->run_key), 0) != sizeof(l->run_key)) {
+		fprintf(stderr, "iommufd-trace: no secret key for the pointer tokens: getrandom: %s\n",
+			strerror(errno));
+		goto out;
 	}
-	if (getrandom(&l->run_key, sizeof(l->run_key), 0) != sizeof(l->run_key))
-		l->run_key = (__u64)now_ms() * 0x9e3779b97f4a7c15ULL ^ getpid();
+	l->out = opts->output ?
+		 outfile_open(opts->output, opts->raw_pointers ? 0600 : 0644, NULL) :
+		 stdout;
+	if (!l->out)
+		goto out;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ret = run(l);
+out:
 	model_free(l->model);
 	report_free(l->report);
 	if (l->tracer.skel)
 		tracer_detach(&l->tracer);
+	if (l->out && opts->output)
+		ret = status_worst(ret, outfile_close(l->out, opts->output));
 	ksyms_free(l->ksyms);
 	kernel_info_free(&l->ki);
 	free(l);

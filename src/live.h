@@ -3,8 +3,6 @@
 #ifndef LIVE_H
 #define LIVE_H
 
-#include <stdio.h>
-
 #include "probes.h"
 #include "report.h"
 #include "status.h"
@@ -13,7 +11,7 @@ struct live_opts {
 	struct probe_opts probe;
 	struct report_opts report;
 	bool raw_pointers;
-	FILE *out;		/* the report */
+	const char *output;	/* the report's file (-o), NULL: stdout */
 	char **cmd;		/* check mode: the command, NULL-terminated */
 };
 

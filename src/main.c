@@ -3,7 +3,6 @@
  * iommufd-trace: trace iommufd device and vdevice lifetimes and report
  * orphaned vdevices and leaked objects.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,15 +76,14 @@ static int parse_ringbuf(const char *arg, size_t *bytes)
 	return 0;
 }
 
-static int parse_options(int argc, char **argv, struct live_opts *o,
-			 const char **output)
+static int parse_options(int argc, char **argv, struct live_opts *o)
 {
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+ho:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			*output = optarg;
+			o->output = optarg;
 			break;
 		case OPT_JSON:
 			o->report.format = REPORT_JSON;
@@ -126,8 +124,6 @@ static int parse_options(int argc, char **argv, struct live_opts *o,
 int main(int argc, char **argv)
 {
 	struct live_opts opts = { .probe.ringbuf_bytes = DEFAULT_RINGBUF_BYTES };
-	const char *output = NULL;
-	enum status ret;
 	const char *mode = argc > 1 ? argv[1] : "";
 	bool check = !strcmp(mode, "check"), replay = !strcmp(mode, "replay");
 
@@ -135,23 +131,14 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (parse_options(argc, argv, &opts, &output))
+	if (parse_options(argc, argv, &opts))
 		return STATUS_ERROR;
 	libbpf_set_print(libbpf_print);
-	opts.out = output ? fopen(output, "we") : stdout;
-	if (!opts.out) {
-		fprintf(stderr, "iommufd-trace: %s: %s\n", output, strerror(errno));
-		return STATUS_ERROR;
-	}
+	/* Each mode opens the -o file once its own checks have passed. */
 	if (replay) {
-		/* Replay runs no command: its report can take stdout's place. */
-		if (output && !freopen(output, "w", stdout)) {
-			fprintf(stderr, "iommufd-trace: %s: %s\n", output, strerror(errno));
-			return STATUS_ERROR;
-		}
 		if (optind != argc - 1)
 			return bad_usage("replay takes one FILE (or - for stdin)", NULL);
-		return replay_run(argv[optind], &opts.report);
+		return replay_run(argv[optind], opts.output, &opts.report);
 	}
 	if (check) {
 		if (optind >= argc)
@@ -160,10 +147,5 @@ int main(int argc, char **argv)
 	} else if (optind < argc) {
 		return bad_usage("unexpected argument", argv[optind]);
 	}
-	ret = live_run(&opts);
-	if (output && fclose(opts.out)) {
-		fprintf(stderr, "iommufd-trace: %s: %s\n", output, strerror(errno));
-		ret = status_worst(ret, STATUS_ERROR);
-	}
-	return ret;
+	return live_run(&opts);
 }

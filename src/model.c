@@ -472,7 +472,7 @@ int model_feed(struct model *m, const struct trace_event *ev)
 		return on_obj_abort(m, ev);
 	case EV_LOST:
 		emit_event(m, ev, NULL);
-		m->s.lost += ev->count;
+		m->s.lost = count_add(m->s.lost, ev->count);
 		return 0;
 	default:
 		m->s.unknown_events++;
@@ -504,6 +504,9 @@ void model_finish(const struct model *m, bool incomplete,
 		sum->verdict = VERDICT_INCONCLUSIVE;
 	else if (sum->orphans || sum->leaks)
 		sum->verdict = VERDICT_FINDINGS;
+	/* A missed destroy, or events out of order: the trace is not whole. */
+	else if (sum->stale || sum->unexpected)
+		sum->verdict = VERDICT_INCONCLUSIVE;
 	else
 		sum->verdict = VERDICT_CLEAN;
 }

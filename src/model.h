@@ -22,6 +22,7 @@
 enum finding_type {
 	FINDING_ORPHAN,		/* vdevice outlived the unbind of its device */
 	FINDING_LEAK,		/* object still alive when its context closed */
+	FINDING_TYPE_MAX,
 };
 
 struct finding {
@@ -75,7 +76,12 @@ struct model;
 struct model *model_new(const struct model_sink *sink, void *arg);
 /* Returns 0, or -ENOMEM (the model is then incomplete but still usable). */
 int model_feed(struct model *m, const struct trace_event *ev);
-/* @incomplete: the trace is known to miss events (e.g. a probe is missing). */
+/*
+ * @incomplete: the trace is known to miss events (e.g. a probe is missing).
+ * The verdict: inconclusive if events were lost or the trace is
+ * incomplete; else findings if there are any; else inconclusive if
+ * objects were stale or events unexpected; else clean.
+ */
 void model_finish(const struct model *m, bool incomplete,
 		  struct model_summary *sum);
 void model_free(struct model *m);

@@ -10,28 +10,47 @@
 #include <jansson.h>
 
 #include "intern.h"
+#include "outfile.h"
 #include "replay.h"
 
 struct replay {
 	struct intern *in;
+	struct report *report;
 	const char *name;
 	unsigned long lineno;
 	FILE *err;
 	char *frames;		/* of a stack, joined by NULs */
 	size_t frames_len, frames_cap;
+	/* What a recording says of itself, for the replay to find again. */
+	__u64 recorded[FINDING_TYPE_MAX];	/* finding lines */
+	__u64 found[FINDING_TYPE_MAX];		/* findings of the replay */
+	unsigned long finding_line;		/* the last, 0: none */
+	unsigned long summary_line;		/* 0: none */
+	struct model_summary summary;
 };
 
+/* The message can quote the line (jansson's do): escaped as text mode does. */
 __attribute__((format(printf, 2, 3)))
 static int fail(struct replay *rp, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
-	fprintf(rp->err, "%s:%lu: ", rp->name, rp->lineno);
 	va_start(ap, fmt);
-	vfprintf(rp->err, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fprintf(rp->err, "%s:%lu: ", rp->name, rp->lineno);
+	text_escape(rp->err, msg);
 	fputc('\n', rp->err);
 	return -1;
+}
+
+/* Appends "@name" to the list of @n bytes in @buf: "a" or "b" or ... */
+static size_t or_list(char *buf, size_t len, size_t n, const char *name)
+{
+	if (n >= len)
+		return n;
+	return n + snprintf(buf + n, len - n, "%s\"%s\"", n ? " or " : "", name);
 }
 
 static int read_key(struct replay *rp, const char *name, json_t *v, __u64 *key)
@@ -42,16 +61,47 @@ static int read_key(struct replay *rp, const char *name, json_t *v, __u64 *key)
 	return *key ? 0 : fail(rp, "out of memory");
 }
 
+/*
+ * Decimal digits, no sign, no leading zero, into @val: 0, -ERANGE if the
+ * number is above 2^64 - 1, -EINVAL if @s is not one.
+ */
+static int parse_digits(const char *s, size_t len, __u64 *val)
+{
+	unsigned int d;
+	size_t i;
+
+	if (!len || (s[0] == '0' && len > 1))
+		return -EINVAL;
+	*val = 0;
+	for (i = 0; i < len; i++) {
+		d = s[i] - '0';
+		if (d > 9)
+			return -EINVAL;
+		if (*val > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		*val = *val * 10 + d;
+	}
+	return 0;
+}
+
+/* A JSON integer, or a string of its digits (how 2^63 and above are written). */
 static int read_uint(struct replay *rp, const char *name, json_t *v,
 		     __u64 max, __u64 *val)
 {
-	json_int_t i = json_is_integer(v) ? json_integer_value(v) : -1;
+	int err = -EINVAL;
+	__u64 u;
 
-	if (i < 0)
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		u = json_integer_value(v);
+		err = 0;
+	} else if (json_is_string(v)) {
+		err = parse_digits(json_string_value(v), json_string_length(v), &u);
+	}
+	if (err == -EINVAL)
 		return fail(rp, "\"%s\" must be a non-negative integer", name);
-	if ((__u64)i > max)
+	if (err || u > max)
 		return fail(rp, "\"%s\" out of range", name);
-	*val = i;
+	*val = u;
 	return 0;
 }
 
@@ -66,6 +116,21 @@ static int read_s32(struct replay *rp, const char *name, json_t *v, __s32 *val)
 		return fail(rp, "\"%s\" out of range", name);
 	*val = i;
 	return 0;
+}
+
+static int read_obj_type(struct replay *rp, const char *name, json_t *v,
+			 enum obj_type *type)
+{
+	char names[128] = "";
+	enum obj_type t;
+	size_t n = 0;
+
+	*type = json_is_string(v) ? obj_type_named(json_string_value(v)) : 0;
+	if (*type)
+		return 0;
+	for (t = 1; t < OBJ_TYPE_MAX; t++)
+		n = or_list(names, sizeof(names), n, obj_type_name(t));
+	return fail(rp, "\"%s\" must be %s", name, names);
 }
 
 static int frames_add(struct replay *rp, const char *s, size_t len)
@@ -132,7 +197,7 @@ static int read_field(struct replay *rp, const struct field *f, json_t *v,
 		return read_s32(rp, f->name, v, p);
 	case FK_U64:
 	case FK_HEX:
-		return read_uint(rp, f->name, v, INT64_MAX, p);
+		return read_uint(rp, f->name, v, UINT64_MAX, p);
 	case FK_PID:
 		if (read_uint(rp, f->name, v, UINT32_MAX, &u))
 			return -1;
@@ -148,8 +213,8 @@ static int read_field(struct replay *rp, const struct field *f, json_t *v,
 		return 0;
 	case FK_STACK:
 		return read_stack(rp, f->name, v, &t->stack);
-	case FK_OBJ_TYPE:	/* only in findings, which are not read */
-		break;
+	case FK_OBJ_TYPE:
+		return read_obj_type(rp, f->name, v, p);
 	}
 	return 0;
 }
@@ -157,15 +222,13 @@ static int read_field(struct replay *rp, const struct field *f, json_t *v,
 /* "needs "a" or "b"": one of the FL_EITHER fields of @row is required. */
 static int needs_either(struct replay *rp, const struct record *row)
 {
-	char names[128];
+	char names[128] = "";
 	const struct field *f;
 	size_t n = 0;
 
-	names[0] = '\0';
-	for (f = row->fields; f->name && n < sizeof(names); f++)
+	for (f = row->fields; f->name; f++)
 		if (f->flags & FL_EITHER)
-			n += snprintf(names + n, sizeof(names) - n, "%s\"%s\"",
-				      n ? " or " : "", f->name);
+			n = or_list(names, sizeof(names), n, f->name);
 	return fail(rp, "event \"%s\" needs %s", row->name, names);
 }
 
@@ -196,23 +259,16 @@ static int read_fields(struct replay *rp, json_t *o, const struct record *row,
 }
 
 /*
- * Object @o into @te.  Returns 1 if the line is to be skipped, 0, or -1 on
- * error.  An unknown "ev" gives type 0, which the model only counts.  Of
- * several errors the first is reported: ts, the task, then the event's own
- * fields, in the order of its row.
+ * Event @o, whose "ev" is @ev, into @te.  An unknown "ev" gives type 0,
+ * which the model only counts.  Of several errors the first is reported:
+ * ts, the task, then the event's own fields, in the order of its row.
  */
-static int parse_event(struct replay *rp, json_t *o, struct trace_event *te)
+static int parse_event(struct replay *rp, json_t *o, json_t *ev,
+		       struct trace_event *te)
 {
-	json_t *ev = json_object_get(o, REC_EVENT);
 	const struct record *row;
 
 	memset(te, 0, sizeof(*te));
-	if (!ev) {
-		if (json_object_get(o, REC_FINDING) ||
-		    json_object_get(o, REC_SUMMARY))
-			return 1;
-		return fail(rp, "missing \"" REC_EVENT "\"");
-	}
 	if (!json_is_string(ev))
 		return fail(rp, "\"" REC_EVENT "\" must be a string");
 	te->type = ev_type_named(json_string_value(ev));
@@ -225,6 +281,126 @@ static int parse_event(struct replay *rp, json_t *o, struct trace_event *te)
 		return -1;
 	return 0;
 }
+
+/* A finding line: counted, to be found again by the replay. */
+static int read_finding(struct replay *rp, json_t *v)
+{
+	enum finding_type t = json_is_string(v) ?
+			      finding_type_named(json_string_value(v)) :
+			      FINDING_TYPE_MAX;
+
+	if (t == FINDING_TYPE_MAX)
+		return fail(rp, "\"" REC_FINDING "\" must name a finding this version knows");
+	rp->recorded[t]++;
+	rp->finding_line = rp->lineno;
+	return 0;
+}
+
+/* The summary line: its counters and verdict, to be found again. */
+static int read_summary(struct replay *rp, json_t *s)
+{
+	struct model_summary *sum = &rp->summary;
+	char names[64] = "";
+	const char *name;
+	size_t i, n = 0;
+	json_t *v;
+
+	if (!json_is_object(s))
+		return fail(rp, "\"" REC_SUMMARY "\" must be an object");
+	for (i = 0; i < ncounters; i++) {
+		v = json_object_get(s, counters[i].name);
+		if (v && read_uint(rp, counters[i].name, v, UINT64_MAX,
+				   (__u64 *)((char *)sum + counters[i].off)))
+			return -1;
+	}
+	v = json_object_get(s, SUMMARY_VERDICT);
+	name = json_is_string(v) ? json_string_value(v) : "";
+	for (sum->verdict = VERDICT_CLEAN; sum->verdict <= VERDICT_INCONCLUSIVE;
+	     sum->verdict++) {
+		if (!strcmp(verdict_name(sum->verdict), name)) {
+			rp->summary_line = rp->lineno;
+			return 0;
+		}
+		n = or_list(names, sizeof(names), n, verdict_name(sum->verdict));
+	}
+	return fail(rp, "the summary needs a \"" SUMMARY_VERDICT "\": %s", names);
+}
+
+/*
+ * JSON object @o: an event into @te (returns 0), a finding or the summary
+ * (returns 1: nothing for the model), or -1 on error.
+ */
+static int parse_record(struct replay *rp, json_t *o, struct trace_event *te)
+{
+	json_t *ev = json_object_get(o, REC_EVENT),
+	       *finding = json_object_get(o, REC_FINDING),
+	       *summary = json_object_get(o, REC_SUMMARY);
+
+	if (rp->summary_line)
+		return fail(rp, "a line after the summary, which ends a recording: replay one recording at a time");
+	if (!!ev + !!finding + !!summary > 1)
+		return fail(rp, "a line is one of an event (\"" REC_EVENT "\"), a finding (\""
+			    REC_FINDING "\") or the summary (\"" REC_SUMMARY "\")");
+	if (finding)
+		return read_finding(rp, finding) ?: 1;
+	if (summary)
+		return read_summary(rp, summary) ?: 1;
+	if (!ev)
+		return fail(rp, "missing \"" REC_EVENT "\"");
+	return parse_event(rp, o, ev, te);
+}
+
+/*
+ * A recording's finding lines and summary say what its replay must find:
+ * when it does not, the file is not the whole recording.  The recorder
+ * counted as events those that are unknown here (a newer version's).
+ */
+static int check_recorded(struct replay *rp, const struct model_summary *sum)
+{
+	const struct model_summary *rec = &rp->summary;
+	__u64 events = count_add(sum->events, sum->unknown_events);
+	unsigned int t;
+
+	if (!rp->summary_line && !rp->finding_line)
+		return 0;
+	rp->lineno = rp->summary_line ?: rp->finding_line;
+	if (rp->summary_line && rec->events && !events)
+		return fail(rp, "recorded with --no-events: the events are not in the file; record without --no-events to replay");
+	if (rp->summary_line && rec->events != events)
+		return fail(rp, "the summary counts %llu events, the file has %llu: it is not the whole recording",
+			    rec->events, events);
+	for (t = 0; t < FINDING_TYPE_MAX; t++)
+		if (rp->recorded[t] != rp->found[t])
+			return fail(rp, "the file has %llu %s findings, its events give %llu: it is not the whole recording",
+				    rp->recorded[t], finding_record(t)->name,
+				    rp->found[t]);
+	if (rp->summary_line && rec->verdict != sum->verdict)
+		return fail(rp, "the summary's verdict is %s, the events give %s: recorded by another version, or edited",
+			    verdict_name(rec->verdict), verdict_name(sum->verdict));
+	return 0;
+}
+
+static void sink_event(void *arg, const struct trace_event *ev,
+		       const struct ev_note *note)
+{
+	struct replay *rp = arg;
+
+	report_event(rp->report, ev, note);
+}
+
+static void sink_finding(void *arg, const struct finding *f)
+{
+	struct replay *rp = arg;
+
+	rp->found[f->type]++;
+	report_finding(rp->report, f);
+}
+
+/* The report's, and the findings counted for check_recorded(). */
+static const struct model_sink replay_sink = {
+	.event = sink_event,
+	.finding = sink_finding,
+};
 
 static const char *fmt_key(void *arg, enum key_kind kind, __u64 key,
 			   char *buf, size_t len)
@@ -257,19 +433,22 @@ static const struct report_cbs replay_cbs = {
 	.get_stack = split_stack,
 };
 
-static bool blank(const char *s, size_t len)
-{
-	while (len--)
-		if (!strchr(" \t\r\n", *s++))
-			return false;
-	return true;
-}
-
+/*
+ * @line (@len bytes, NUL-terminated) into @o: returns 1 if it is blank, 0,
+ * or -1 on error.  JSON text holds no NUL byte, and jansson would take one
+ * for the end of the line.
+ */
 static int parse_line(struct replay *rp, const char *line, size_t len,
 		      json_t **o)
 {
+	const char *nul = memchr(line, '\0', len);
 	json_error_t jerr;
 
+	*o = NULL;
+	if (nul)
+		return fail(rp, "a NUL byte at column %zu", (size_t)(nul - line) + 1);
+	if (!line[strspn(line, " \t\r\n")])
+		return 1;
 	*o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!*o)
 		return fail(rp, "invalid JSON: %s", jerr.text);
@@ -290,11 +469,9 @@ static int feed_lines(struct replay *rp, FILE *in, struct model *m)
 
 	while ((len = getline(&line, &cap, in)) >= 0) {
 		rp->lineno++;
-		if (blank(line, len))
-			continue;
 		ret = parse_line(rp, line, len, &o);
 		if (!ret)
-			ret = parse_event(rp, o, &te);
+			ret = parse_record(rp, o, &te);
 		if (!ret && model_feed(m, &te))
 			ret = fail(rp, "out of memory");
 		json_decref(o);
@@ -317,15 +494,14 @@ enum status replay_file(FILE *in, const char *name, FILE *out, FILE *err,
 	struct replay rp = { .name = name, .err = err };
 	enum status status = STATUS_ERROR;
 	struct model_summary sum;
-	struct report *r = NULL;
 	struct model *m = NULL;
 	int ret;
 
 	rp.in = intern_new();
 	if (rp.in)
-		r = report_new(out, opts, &replay_cbs, &rp);
-	if (r)
-		m = model_new(&report_sink, r);
+		rp.report = report_new(out, opts, &replay_cbs, &rp);
+	if (rp.report)
+		m = model_new(&replay_sink, &rp);
 	if (!m) {
 		fprintf(err, "%s: out of memory\n", name);
 		goto out;
@@ -333,35 +509,47 @@ enum status replay_file(FILE *in, const char *name, FILE *out, FILE *err,
 	ret = feed_lines(&rp, in, m);
 	if (!ret) {
 		model_finish(m, false, &sum);
-		report_summary(r, &sum);
+		ret = check_recorded(&rp, &sum);
+	}
+	if (!ret) {
+		report_summary(rp.report, &sum);
 		status = verdict_status(sum.verdict);
 	}
-	ret = report_flush(r);
+	ret = report_flush(rp.report);
 	if (ret) {
 		fprintf(err, "%s: write error: %s\n", name, strerror(-ret));
 		status = status_worst(status, STATUS_ERROR);
 	}
 out:
 	model_free(m);
-	report_free(r);
+	report_free(rp.report);
 	intern_free(rp.in);
 	free(rp.frames);
 	return status;
 }
 
-enum status replay_run(const char *path, const struct report_opts *opts)
+enum status replay_run(const char *path, const char *output,
+		       const struct report_opts *opts)
 {
 	bool is_stdin = !strcmp(path, "-");
-	FILE *in = is_stdin ? stdin : fopen(path, "r");
-	enum status status;
+	FILE *in = is_stdin ? stdin : fopen(path, "re"), *out = stdout;
+	enum status status = STATUS_ERROR;
+	struct stat st;
 
-	if (!in) {
+	if (!in || fstat(fileno(in), &st)) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return STATUS_ERROR;
+		goto out;
 	}
-	status = replay_file(in, is_stdin ? "<stdin>" : path, stdout, stderr,
-			     opts);
-	if (!is_stdin)
+	/* A recording of raw pointers is private: so is its report. */
+	if (output)
+		out = outfile_open(output, 0600 | (st.st_mode & 0044), &st);
+	if (!out)
+		goto out;
+	status = replay_file(in, is_stdin ? "<stdin>" : path, out, stderr, opts);
+	if (output)
+		status = status_worst(status, outfile_close(out, output));
+out:
+	if (in && !is_stdin)
 		fclose(in);
 	return status;
 }

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,8 @@ struct report {
 
 /*
  * The record a field is printed from, and what decides whether it is:
- * the model's note on an event, the type of a finding's object.
+ * the model's note on an event, the type of the object (of a finding, of
+ * an aborted object), which also gives the prefix of its token.
  */
 struct out_rec {
 	const void *base;
@@ -177,15 +179,23 @@ static void jname(struct report *r, const char *name)
 	jmember(r, name);
 }
 
+/*
+ * An unsigned number: above 2^63 - 1, which JSON readers like jansson
+ * cannot hold as an integer, a string of its decimal digits.
+ */
 static void jdigits(struct report *r, __u64 v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24], *end = buf + sizeof(buf) - 1, *p = end;
+	bool str = v > INT64_MAX;
 
+	*end = '"';
 	do {
 		*--p = '0' + v % 10;
 		v /= 10;
 	} while (v);
-	put(r, p, buf + sizeof(buf) - p);
+	if (str)
+		*--p = '"';
+	put(r, p, end + str - p);
 }
 
 static void ju64(struct report *r, const char *name, __u64 v)
@@ -256,8 +266,10 @@ static void json_field(struct report *r, const struct field *f,
 		ju64(r, f->name, *(const __u64 *)p);
 		break;
 	case FK_OBJ_TYPE:
-		jname(r, f->name);
-		jstr(r, obj_type_name(*(const enum obj_type *)p));
+		if (*(const enum obj_type *)p) {
+			jname(r, f->name);
+			jstr(r, obj_type_name(*(const enum obj_type *)p));
+		}
 		break;
 	case FK_PID:
 		if (t->has_pid)
@@ -286,7 +298,8 @@ static void json_fields(struct report *r, const struct field *f,
 static void json_event(struct report *r, const struct record *row,
 		       const struct trace_event *ev, const struct ev_note *note)
 {
-	const struct out_rec rec = { .base = ev, .note = note };
+	const struct out_rec rec = { .base = ev, .note = note,
+				     .obj_type = ev->obj_type };
 
 	puts_(r, "{\"" REC_EVENT "\":");
 	jstr(r, row->name);
@@ -317,33 +330,67 @@ static void json_summary(struct report *r, const struct model_summary *s)
 		jmember(r, counters[i].name);
 		jdigits(r, counter_value(&counters[i], s));
 	}
-	jname(r, "verdict");
+	jname(r, SUMMARY_VERDICT);
 	jstr(r, verdict_name(s->verdict));
 	puts_(r, "}}\n");
 }
 
 /* --- text --- */
 
-static void tkey(struct report *r, const char *name, enum key_kind kind,
-		 __u64 key)
+/*
+ * Length of the character at @s if a terminal shows it as it is: printable
+ * ASCII, or a valid UTF-8 sequence but for the C1 controls (U+0080 to
+ * U+009F: U+009B is a CSI to some terminals); 0 if it must be escaped.
+ */
+static int printable(const unsigned char *s)
+{
+	if (*s >= 0x20 && *s < 0x7f)
+		return 1;
+	if (s[0] == 0xc2 && s[1] < 0xa0)
+		return 0;
+	return utf8_seq(s);
+}
+
+void text_escape(FILE *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str, *run = s;
+	int n;
+
+	while (*s) {
+		if (*s != '\\' && (n = printable(s))) {
+			s += n;
+			continue;
+		}
+		fwrite(run, 1, s - run, out);
+		fprintf(out, "\\x%02x", *s);
+		run = ++s;
+	}
+	fwrite(run, 1, s - run, out);
+}
+
+/* Identifiers, comms and frames can hold anything a trace file holds. */
+static void tident(struct report *r, enum key_kind kind, __u64 key)
 {
 	char buf[32];
 
-	if (key)
-		fprintf(r->out, " %s=%s", name,
-			key_str(r, kind, key, buf, sizeof(buf)));
+	text_escape(r->out, key_str(r, kind, key, buf, sizeof(buf)));
 }
 
-/* A comm is for humans here: keep the line on one line. */
+static void tkey(struct report *r, const char *name, enum key_kind kind,
+		 __u64 key)
+{
+	if (!key)
+		return;
+	fprintf(r->out, " %s=", name);
+	tident(r, kind, key);
+}
+
 static void tcomm(struct report *r, const char *comm)
 {
-	char buf[TASK_COMM_LEN + 1], *p;
+	char buf[TASK_COMM_LEN + 1];
 
 	comm_str(comm, buf);
-	for (p = buf; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	fputs(buf, r->out);
+	text_escape(r->out, buf);
 }
 
 static void text_field(struct report *r, const struct field *f,
@@ -371,8 +418,9 @@ static void text_field(struct report *r, const struct field *f,
 		fprintf(r->out, " %s=0x%llx", f->name, *(const __u64 *)p);
 		break;
 	case FK_OBJ_TYPE:
-		fprintf(r->out, " %s=%s", f->name,
-			obj_type_name(*(const enum obj_type *)p));
+		if (*(const enum obj_type *)p)
+			fprintf(r->out, " %s=%s", f->name,
+				obj_type_name(*(const enum obj_type *)p));
 		break;
 	case FK_PID:
 		if (t->has_pid)
@@ -400,7 +448,8 @@ static void text_fields(struct report *r, const struct field *f,
 static void text_event(struct report *r, const struct record *row,
 		       const struct trace_event *ev, const struct ev_note *note)
 {
-	const struct out_rec rec = { .base = ev, .note = note };
+	const struct out_rec rec = { .base = ev, .note = note,
+				     .obj_type = ev->obj_type };
 
 	fprintf(r->out, "%llu.%06llu %-12s", ev->ts / 1000000000,
 		ev->ts % 1000000000 / 1000, row->name);
@@ -412,7 +461,6 @@ static void text_event(struct report *r, const struct record *row,
 static void text_finding(struct report *r, const struct finding *f)
 {
 	const char *frames[REPORT_MAX_FRAMES];
-	char b1[32], b2[32], b3[32];
 	int i, n;
 
 	if (f->type == FINDING_LEAK) {
@@ -420,29 +468,35 @@ static void text_finding(struct report *r, const struct finding *f)
 			obj_type_name(f->obj_type), f->id);
 		if (f->obj_type == OBJ_VDEVICE)
 			fprintf(r->out, " (virt_id 0x%llx)", f->virt_id);
-		fprintf(r->out, " still alive at release of ictx %s [obj %s]\n",
-			key_str(r, KEY_ICTX, f->ictx, b1, sizeof(b1)),
-			key_str(r, obj_type_key(f->obj_type), f->obj,
-				b2, sizeof(b2)));
+		fputs(" still alive at release of ictx ", r->out);
+		tident(r, KEY_ICTX, f->ictx);
+		fputs(" [obj ", r->out);
+		tident(r, obj_type_key(f->obj_type), f->obj);
+		fputs("]\n", r->out);
 		return;
 	}
 	fprintf(r->out, "FINDING %s: vdevice %u (virt_id 0x%llx) "
-		"of device %u in ictx %s outlived its unbind (",
-		finding_record(f->type)->name,
-		f->id, f->virt_id, f->idev_id,
-		key_str(r, KEY_ICTX, f->ictx, b1, sizeof(b1)));
+		"of device %u in ictx ", finding_record(f->type)->name,
+		f->id, f->virt_id, f->idev_id);
+	tident(r, KEY_ICTX, f->ictx);
+	fputs(" outlived its unbind (", r->out);
 	if (f->task.has_pid) {
 		fprintf(r->out, "pid %u ", f->task.pid);
 		tcomm(r, f->task.comm);
 	} else {
 		fputs("task unknown", r->out);
 	}
-	fprintf(r->out, ") [vdev %s idev %s]\n",
-		key_str(r, KEY_VDEV, f->obj, b2, sizeof(b2)),
-		key_str(r, KEY_IDEV, f->idev, b3, sizeof(b3)));
+	fputs(") [vdev ", r->out);
+	tident(r, KEY_VDEV, f->obj);
+	fputs(" idev ", r->out);
+	tident(r, KEY_IDEV, f->idev);
+	fputs("]\n", r->out);
 	n = stack_frames(r, f->task.stack, frames);
-	for (i = 0; i < n; i++)
-		fprintf(r->out, "    %s\n", frames[i]);
+	for (i = 0; i < n; i++) {
+		fputs("    ", r->out);
+		text_escape(r->out, frames[i]);
+		fputc('\n', r->out);
+	}
 }
 
 /* "@title: N text, ..." of the counters on that line. */

@@ -54,6 +54,12 @@ void report_summary(struct report *r, const struct model_summary *sum);
 int report_flush(struct report *r);
 void report_free(struct report *r);
 
+/*
+ * Writes @s as text mode does, safe for a terminal: control bytes, bytes
+ * that are not UTF-8 and backslashes as \xNN.
+ */
+void text_escape(FILE *out, const char *s);
+
 /* model_sink whose arg is a struct report. */
 extern const struct model_sink report_sink;
 

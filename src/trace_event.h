@@ -12,13 +12,6 @@
 
 #include "iommufd_trace.h"
 
-/* The types of iommufd object that the tool follows. */
-enum obj_type {
-	OBJ_DEVICE = 1,
-	OBJ_VDEVICE,
-	OBJ_TYPE_MAX,
-};
-
 /* The task an event came from, when known. */
 struct task {
 	__u64 stack;		/* opaque stack handle for the output layer, 0 = none */
@@ -32,6 +25,7 @@ struct trace_event {
 	__u64 ts;		/* ns */
 	__u64 ictx;
 	__u64 obj;		/* idev (bind, unbind*), vdev (vdev_*), any (abort) */
+	enum obj_type obj_type;	/* EV_OBJ_ABORT: of obj; 0 if not known */
 	__u64 idev;		/* EV_VDEV_ALLOC: paired idev, 0 on v6.13-v6.16 */
 	__u64 dev;		/* struct device of the idev or vdev */
 	__u64 virt_id;
@@ -40,5 +34,14 @@ struct trace_event {
 	__u64 count;		/* EV_LOST: events lost */
 	struct task task;
 };
+
+/*
+ * Counts of events add up saturating: a sum of lost counts that wrapped
+ * would say that fewer, or none, were lost.
+ */
+static inline __u64 count_add(__u64 a, __u64 b)
+{
+	return a + b < a ? ~0ULL : a + b;
+}
 
 #endif /* TRACE_EVENT_H */

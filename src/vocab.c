@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The JSON lines are a contract (CI scripts, replay reads them back); ts in
- * ns, identifiers are opaque strings, readers ignore unknown fields:
+ * ns, identifiers are opaque strings, readers ignore unknown fields.
+ * Numbers are unsigned 64-bit but for "ret"; one above 2^63 - 1 (a virt_id
+ * can be any u64, a lost count saturates at 2^64 - 1) is written as a
+ * string of its decimal digits, "virt_id":"18446744073709551615", as
+ * readers like jansson hold only signed 64-bit integers.  Replay takes
+ * such a string (no sign, no leading zero) for any unsigned number.
  *
  * {"ev":"bind","ts":1,"ictx":"c1","idev":"d1","id":1,"dev":"p1"}
  * {"ev":"vdev_alloc","ts":2,"ictx":"c1","vdev":"v1","id":3,"virt_id":153,"idev":"d1"}
@@ -11,7 +16,8 @@
  * {"ev":"vdev_destroy","ts":5,"ictx":"c1","vdev":"v1"}	(+ "orphaned_ns")
  * {"ev":"obj_remove","ts":6,"ictx":"c1","id":3,"ret":0}
  * {"ev":"ctx_release","ts":7,"ictx":"c1"}
- * {"ev":"obj_abort","ts":8,"ictx":"c1","obj":"v9"}
+ * {"ev":"obj_abort","ts":8,"ictx":"c1","type":"vdevice","obj":"v9"}
+ *	("type" gives "obj" its token's prefix; older recordings have none)
  * {"ev":"lost","ts":8,"count":5}
  *	any event: "pid":N,"comm":"s","stack":["frame",...]
  * {"finding":"orphaned_vdevice","ts":..,"ictx":..,"vdev":..,"vdev_id":3,
@@ -21,6 +27,8 @@
  * {"summary":{"events":N,"orphans":N,"leaks":N,"untracked":N,"lost":N,
  *  "live":N,"stale":N,"unexpected":N,"unknown_events":N,"removes":N,
  *  "verdict":"clean"|"findings"|"inconclusive"}}	(last line)
+ *	(replay checks that a recording's findings and summary are those
+ *	 its events give: a line is one of event, finding or summary)
  *
  * The text lines print an event's fields as name=value, in this order.
  */
@@ -102,9 +110,11 @@ static const struct record events[EV_TYPE_MAX] = {
 	[EV_CTX_RELEASE] = { "ctx_release", (const struct field[]){
 		EV_ICTX,
 		{} } },
+	/* one pointer, one token: the object's is that of its type */
 	[EV_OBJ_ABORT] = { "obj_abort", (const struct field[]){
 		EV_ICTX,
-		EV_KEY("obj", KEY_OBJ, obj, FL_REQUIRED),
+		EV("type", FK_OBJ_TYPE, obj_type, 0),
+		EV_KEY("obj", KEY_OF_TYPE, obj, FL_REQUIRED),
 		{} } },
 	/* from user space, which knows no context for it */
 	[EV_LOST] = { "lost", (const struct field[]){
@@ -112,7 +122,7 @@ static const struct record events[EV_TYPE_MAX] = {
 		{} } },
 };
 
-static const struct record findings[] = {
+static const struct record findings[FINDING_TYPE_MAX] = {
 	[FINDING_ORPHAN] = { "orphaned_vdevice", (const struct field[]){
 		FI("ts", FK_U64, ts, 0),
 		FI_KEY("ictx", KEY_ICTX, ictx),
@@ -143,7 +153,7 @@ static const struct {
 
 static const char key_prefixes[] = {
 	[KEY_ICTX] = 'c', [KEY_IDEV] = 'd', [KEY_VDEV] = 'v',
-	[KEY_OBJ] = 'o', [KEY_DEV] = 'p',
+	[KEY_DEV] = 'p', [KEY_FRAME] = 'f',
 };
 
 #define COUNTER(n, t, a, m)						\
@@ -187,9 +197,29 @@ const struct record *finding_record(enum finding_type type)
 	return &findings[type];
 }
 
+enum finding_type finding_type_named(const char *name)
+{
+	enum finding_type t;
+
+	for (t = 0; t < FINDING_TYPE_MAX; t++)
+		if (!strcmp(findings[t].name, name))
+			break;
+	return t;
+}
+
 const char *obj_type_name(enum obj_type type)
 {
 	return obj_types[type].name;
+}
+
+enum obj_type obj_type_named(const char *name)
+{
+	enum obj_type t;
+
+	for (t = 1; t < OBJ_TYPE_MAX; t++)
+		if (!strcmp(obj_types[t].name, name))
+			return t;
+	return 0;
 }
 
 enum key_kind obj_type_key(enum obj_type type)

@@ -18,9 +18,9 @@ enum key_kind {
 	KEY_ICTX,
 	KEY_IDEV,
 	KEY_VDEV,
-	KEY_OBJ,
 	KEY_DEV,
-	KEY_OF_TYPE,	/* that of the record's object type (findings) */
+	KEY_FRAME,	/* a code address of a stack frame without a symbol */
+	KEY_OF_TYPE,	/* that of the record's object type, its FK_OBJ_TYPE field */
 };
 
 /* How a field is printed and read, and the type of its member. */
@@ -28,9 +28,9 @@ enum field_kind {
 	FK_KEY,		/* __u64 identifier, a string; 0: absent, not printed */
 	FK_U32,		/* __u32 */
 	FK_S32,		/* __s32 */
-	FK_U64,		/* __u64, a JSON integer: at most 2^63 - 1 */
+	FK_U64,		/* __u64; in JSON above 2^63 - 1 a string of digits */
 	FK_HEX,		/* __u64, 0x... in text */
-	FK_OBJ_TYPE,	/* enum obj_type, by its name */
+	FK_OBJ_TYPE,	/* enum obj_type, by its name; 0: absent, not printed */
 	FK_PID,		/* struct task: its pid, if it has one */
 	FK_COMM,	/* struct task: its comm, if it has a pid */
 	FK_STACK,	/* struct task: its frames; not in text */
@@ -59,6 +59,8 @@ struct record {
 #define REC_EVENT	"ev"
 #define REC_FINDING	"finding"
 #define REC_SUMMARY	"summary"
+/* The summary's member after the counters. */
+#define SUMMARY_VERDICT	"verdict"
 
 /*
  * Every event line: its name, ev_head, the event's own fields, ev_tail
@@ -71,8 +73,12 @@ const struct record *ev_record(unsigned int type);
 /* The type of the event called @name, 0 if there is none. */
 unsigned int ev_type_named(const char *name);
 const struct record *finding_record(enum finding_type type);
+/* The type of the finding called @name, FINDING_TYPE_MAX if there is none. */
+enum finding_type finding_type_named(const char *name);
 
 const char *obj_type_name(enum obj_type type);
+/* The type called @name, 0 if there is none. */
+enum obj_type obj_type_named(const char *name);
 enum key_kind obj_type_key(enum obj_type type);
 char key_prefix(enum key_kind kind);
 

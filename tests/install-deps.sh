@@ -2,11 +2,12 @@
 # Installs what building and testing iommufd-trace needs, from Debian.
 # --check: only say what is missing (exit 1 if anything is).
 # --bench: also what make bench needs.
+# libclang-rt-dev: clang's libFuzzer and sanitizers, for make fuzz.
 # The arm64 build (make ARCH=arm64, kernel/vm --arch arm64) needs Debian's
 # cross compiler, the arm64 multiarch static libraries (so the arm64
 # architecture is added to dpkg; no apt source is added) and
 # qemu-system-arm. Its busybox comes with kernel/vm (lib/common.sh).
-PACKAGES="make gcc libc6-dev clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
+PACKAGES="make gcc libc6-dev clang llvm libclang-rt-dev bpftool libbpf-dev libelf-dev zlib1g-dev
 libjansson-dev dwarves flex bison bc cpio xz-utils libssl-dev libcap-dev
 busybox-static qemu-system-x86 python3 file util-linux time kmod
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64 libelf-dev:arm64

@@ -31,6 +31,10 @@ tests/host-env.sh build/iommufd-trace > "$out/host-env.log" 2>&1
 cat "$out/host-env.log"
 count "$out/host-env.log"
 
+make -s fuzz > "$out/fuzz.log" 2>&1
+cat "$out/fuzz.log"
+count "$out/fuzz.log"
+
 tests/vm-log.sh > "$out/vm-log.log" 2>&1
 cat "$out/vm-log.log"
 count "$out/vm-log.log"

@@ -65,6 +65,13 @@ check untracked.jsonl 0 verdict=clean untracked=2 unknown_events=1
 check orphan.jsonl 1 verdict=findings orphans=1 leaks=0
 check leak.jsonl 1 verdict=findings orphans=0 leaks=2
 check lost.jsonl 3 verdict=inconclusive lost=5
+check stale.jsonl 3 verdict=inconclusive stale=1 orphans=0 live=0
+check recording.jsonl 1 verdict=findings events=11 orphans=1 leaks=2
+
+# A --json recording (events, findings, the summary last) replays to itself.
+"$BIN" replay --json "$DIR/recording.jsonl" | cmp -s - "$DIR/recording.jsonl" &&
+	pass "recording.jsonl replays to itself" ||
+	fail "recording.jsonl: replay --json differs from the recording"
 
 # has_lines TRACE LINE...: the --json replay of TRACE prints each LINE exactly
 has_lines() {
@@ -94,6 +101,8 @@ malformed() {
 }
 malformed malformed.jsonl 'malformed.jsonl:3: event "unbind" needs "idev"'
 malformed invalid_json.jsonl "invalid_json.jsonl:2: invalid JSON: '}' expected near end of file"
+# a recording made with --json --no-events: findings and the summary only
+malformed no_events.jsonl 'no_events.jsonl:2: recorded with --no-events: the events are not in the file; record without --no-events to replay'
 
 "$BIN" replay "$DIR/no-such-trace.jsonl" >/dev/null 2>&1
 rc=$?

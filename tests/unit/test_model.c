@@ -362,6 +362,37 @@ static void stale_key_replaced(void)
 	CHECK(r->nfindings == 1 && r->f[0].obj == V2 && r->f[0].idev_id == 5);
 	s = finish(r, false);
 	CHECK(s.stale == 1 && s.orphans == 1 && s.live == 2);
+	CHECK(s.verdict == VERDICT_FINDINGS);
+	rec_free(r);
+}
+
+/*
+ * A missed destroy (stale) or an event that makes no sense (unexpected):
+ * the trace is not whole, so no clean verdict; a finding still stands.
+ */
+static void anomalies_inconclusive(void)
+{
+	struct rec *r = rec_new();
+	struct model_summary s;
+
+	bind(r, C1, D1, 1, P1);
+	bind(r, C1, D1, 2, P1);
+	s = finish(r, false);
+	CHECK(s.stale == 1 && s.verdict == VERDICT_INCONCLUSIVE);
+	rec_free(r);
+
+	r = rec_new();
+	bind(r, C1, D1, 1, P1);
+	unbind_done(r, C1, D1);		/* no unbind seen */
+	s = finish(r, false);
+	CHECK(s.unexpected == 1 && s.verdict == VERDICT_INCONCLUSIVE);
+	ctx_release(r, C2);
+	bind(r, C2, D2, 1, P1);
+	ctx_release(r, C2);
+	s = finish(r, false);
+	CHECK(s.leaks == 1 && s.verdict == VERDICT_FINDINGS);
+	feed(r, (struct trace_event){ .type = EV_LOST, .count = 1 });
+	CHECK(finish(r, false).verdict == VERDICT_INCONCLUSIVE);
 	rec_free(r);
 }
 
@@ -410,6 +441,20 @@ static void lost_events_inconclusive(void)
 	feed(r, (struct trace_event){ .type = EV_LOST, .count = 2 });
 	s = finish(r, false);
 	CHECK(s.lost == 5 && s.verdict == VERDICT_INCONCLUSIVE);
+	rec_free(r);
+}
+
+/* Counts that add up to 2^64 must not wrap to none lost. */
+static void lost_count_saturates(void)
+{
+	struct rec *r = rec_new();
+	struct model_summary s;
+
+	feed(r, (struct trace_event){ .type = EV_LOST, .count = 1ULL << 63 });
+	feed(r, (struct trace_event){ .type = EV_LOST, .count = 1ULL << 63 });
+	feed(r, (struct trace_event){ .type = EV_LOST, .count = 1 });
+	s = finish(r, false);
+	CHECK(s.lost == ~0ULL && s.verdict == VERDICT_INCONCLUSIVE);
 	rec_free(r);
 }
 
@@ -530,9 +575,11 @@ int main(void)
 	RUN(contexts_do_not_collide);
 	RUN(pointer_reuse);
 	RUN(stale_key_replaced);
+	RUN(anomalies_inconclusive);
 	RUN(untracked_objects);
 	RUN(aborted_vdev);
 	RUN(lost_events_inconclusive);
+	RUN(lost_count_saturates);
 	RUN(verdict_precedence);
 	RUN(nonsense_events);
 	RUN(scale);

@@ -15,12 +15,14 @@ struct result {
 	char *err;
 };
 
-static struct result replay(const char *input, enum report_format format)
+/* @len bytes of @input, which can hold NULs. */
+static struct result replay_len(const char *input, size_t len,
+				enum report_format format)
 {
 	struct report_opts opts = { .format = format };
 	struct result res;
 	size_t olen, elen;
-	FILE *in = fmemopen((void *)input, strlen(input), "r");
+	FILE *in = fmemopen((void *)input, len, "r");
 	FILE *out = open_memstream(&res.out, &olen);
 	FILE *err = open_memstream(&res.err, &elen);
 
@@ -29,6 +31,11 @@ static struct result replay(const char *input, enum report_format format)
 	fclose(out);
 	fclose(err);
 	return res;
+}
+
+static struct result replay(const char *input, enum report_format format)
+{
+	return replay_len(input, strlen(input), format);
 }
 
 static void result_free(struct result *res)
@@ -58,7 +65,13 @@ static const struct {
 	{ "{\"ev\":\"bind\",\"ictx\":\"c1\",\"idev\":\"d1\",\"id\":1}", "event \"bind\" needs \"ts\"" },
 	{ "{\"ev\":\"unbind\",\"ts\":-1,\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
 	{ "{\"ev\":\"unbind\",\"ts\":1.5,\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
-	{ "{\"ev\":\"unbind\",\"ts\":\"1\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":\"01\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":\"1x\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":\"-1\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":\"\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" must be a non-negative integer" },
+	{ "{\"ev\":\"unbind\",\"ts\":\"18446744073709551616\",\"ictx\":\"c1\",\"idev\":\"d1\"}", "\"ts\" out of range" },
+	{ "{\"ev\":\"unbind\",\"ts\":18446744073709551615,\"ictx\":\"c1\",\"idev\":\"d1\"}", "invalid JSON: too big integer near '18446744073709551615'" },
+	{ "{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\",\"idev\":\"d1\",\"id\":\"4294967296\"}", "\"id\" out of range" },
 	{ "{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\",\"id\":1}", "event \"bind\" needs \"idev\"" },
 	{ "{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\",\"idev\":\"d1\"}", "event \"bind\" needs \"id\"" },
 	{ "{\"ev\":\"bind\",\"ts\":1,\"idev\":\"d1\",\"id\":1}", "event \"bind\" needs \"ictx\"" },
@@ -107,6 +120,43 @@ static void malformed_lines(void)
 	}
 }
 
+/* NUL and control bytes are malformed, quoted escaped; \r\n ends a line. */
+static void nul_and_control_bytes(void)
+{
+	static const struct {
+		const char *input;
+		size_t len;
+		const char *msg;
+	} bad[] = {
+#define BAD(s, m) { s, sizeof(s) - 1, m }
+		BAD("\0\0\0\n", "t.jsonl:1: a NUL byte at column 1\n"),
+		BAD("  \0\n", "t.jsonl:1: a NUL byte at column 3\n"),
+		BAD("{\"ev\":\"lost\",\"ts\":1,\"count\":1}\0\n",
+		    "t.jsonl:1: a NUL byte at column 31\n"),
+		BAD("{\"ev\":\"bi\0nd\"}\n", "t.jsonl:1: a NUL byte at column 10\n"),
+		BAD("\f\n", "t.jsonl:1: invalid JSON: '[' or '{' expected near '\\x0c'\n"),
+		BAD("\033[2J{}\n", "t.jsonl:1: invalid JSON: '[' or '{' expected near '\\x1b'\n"),
+		BAD("{\"ev\":\"b\033ind\"}\n",
+		    "t.jsonl:1: invalid JSON: control character 0x1b near '\"b'\n"),
+		BAD("{\"ev\":\"b\x01\"}\n",
+		    "t.jsonl:1: invalid JSON: control character 0x1 near '\"b'\n"),
+#undef BAD
+	};
+	struct result res;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		res = replay_len(bad[i].input, bad[i].len, REPORT_TEXT);
+		CHECK(res.status == STATUS_ERROR && !strcmp(res.err, bad[i].msg));
+		if (strcmp(res.err, bad[i].msg))
+			printf("#   got %s#   want %s", res.err, bad[i].msg);
+		result_free(&res);
+	}
+	res = replay(" \t\r\n\r\n" BIND, REPORT_TEXT);
+	CHECK(res.status == STATUS_CLEAN && !*res.err);
+	result_free(&res);
+}
+
 /* A value of @f that replay takes and the report prints back as it was. */
 static json_t *good_value(const struct field *f)
 {
@@ -119,6 +169,8 @@ static json_t *good_value(const struct field *f)
 		return json_string("c");
 	case FK_STACK:
 		return json_pack("[s]", "f");
+	case FK_OBJ_TYPE:
+		return json_string(obj_type_name(OBJ_VDEVICE));
 	default:
 		return json_integer(7);
 	}
@@ -136,6 +188,8 @@ static const char *type_error(const struct field *f)
 		return "must be a string";
 	case FK_STACK:
 		return "must be an array of strings";
+	case FK_OBJ_TYPE:
+		return "must be \"device\" or \"vdevice\"";
 	default:
 		return "must be a non-negative integer";
 	}
@@ -299,18 +353,57 @@ static void unknown_ev_counted(void)
 	result_free(&res);
 }
 
-static void findings_and_summary_skipped(void)
+/*
+ * A recording's findings and summary must be found again: a recording
+ * without its events (--no-events) or part of them is not judged clean.
+ */
+static void recorded_checked(void)
 {
-	struct result res = replay(
-		BIND
-		"{\"finding\":\"leaked_object\",\"ts\":1,\"ictx\":\"c1\",\"type\":\"device\",\"id\":1,\"obj\":\"d1\"}\n"
-		"{\"summary\":{\"events\":1,\"verdict\":\"findings\"}}\n",
-		REPORT_JSON);
+	static const struct {
+		const char *input;
+		const char *msg;
+	} bad[] = {
+		{ "{\"finding\":\"orphaned_vdevice\",\"ts\":4}\n"
+		  "{\"summary\":{\"events\":5,\"orphans\":1,\"verdict\":\"findings\"}}\n",
+		  "t.jsonl:2: recorded with --no-events: the events are not in the file; record without --no-events to replay\n" },
+		{ "{\"summary\":{\"events\":2,\"lost\":4,\"verdict\":\"inconclusive\"}}\n",
+		  "t.jsonl:1: recorded with --no-events: the events are not in the file; record without --no-events to replay\n" },
+		{ BIND "{\"summary\":{\"events\":2,\"verdict\":\"clean\"}}\n",
+		  "t.jsonl:2: the summary counts 2 events, the file has 1: it is not the whole recording\n" },
+		{ BIND "{\"finding\":\"leaked_object\",\"ts\":1}\n",
+		  "t.jsonl:2: the file has 1 leaked_object findings, its events give 0: it is not the whole recording\n" },
+		{ "{\"finding\":\"orphaned_vdevice\"}\n",
+		  "t.jsonl:1: the file has 1 orphaned_vdevice findings, its events give 0: it is not the whole recording\n" },
+		{ BIND "{\"summary\":{\"events\":1,\"verdict\":\"findings\"}}\n",
+		  "t.jsonl:2: the summary's verdict is findings, the events give clean: recorded by another version, or edited\n" },
+		{ BIND "{\"summary\":{\"events\":1,\"verdict\":\"clean\"}}\n" BIND,
+		  "t.jsonl:3: a line after the summary, which ends a recording: replay one recording at a time\n" },
+		{ "{\"summary\":{\"events\":1,\"verdict\":\"good\"}}\n",
+		  "t.jsonl:1: the summary needs a \"verdict\": \"clean\" or \"findings\" or \"inconclusive\"\n" },
+		{ "{\"summary\":{\"events\":-1,\"verdict\":\"clean\"}}\n",
+		  "t.jsonl:1: \"events\" must be a non-negative integer\n" },
+		{ "{\"summary\":[]}\n", "t.jsonl:1: \"summary\" must be an object\n" },
+		{ "{\"finding\":\"hwpt_leak\"}\n",
+		  "t.jsonl:1: \"finding\" must name a finding this version knows\n" },
+		{ "{\"ev\":\"lost\",\"ts\":1,\"count\":1,\"finding\":\"leaked_object\"}\n",
+		  "t.jsonl:1: a line is one of an event (\"ev\"), a finding (\"finding\") or the summary (\"summary\")\n" },
+	};
+	struct result res;
+	size_t i;
 
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		res = replay(bad[i].input, REPORT_JSON);
+		CHECK(res.status == STATUS_ERROR && !strcmp(res.err, bad[i].msg));
+		CHECK(!strstr(res.out, "summary"));
+		if (strcmp(res.err, bad[i].msg))
+			printf("#   got %s#   want %s", res.err, bad[i].msg);
+		result_free(&res);
+	}
+	/* Events unknown here were known to the recorder, and counted. */
+	res = replay("{\"ev\":\"hwpt_alloc\",\"ts\":1}\n" BIND
+		     "{\"summary\":{\"events\":2,\"verdict\":\"clean\"}}\n\n",
+		     REPORT_JSON);
 	CHECK(res.status == STATUS_CLEAN && !*res.err);
-	CHECK(!strstr(res.out, "finding"));
-	CHECK(strstr(res.out, "\"events\":1,"));
-	CHECK(strstr(res.out, "\"live\":1,"));
 	result_free(&res);
 }
 
@@ -358,6 +451,100 @@ static void round_trip(void)
 	result_free(&b);
 }
 
+/*
+ * u64s above 2^63 - 1 (a virt_id can be any u64) are strings of digits in
+ * JSON, which replay reads back; below, integers.
+ */
+static void u64_round_trip(void)
+{
+	struct result a = replay(
+		BIND
+		"{\"ev\":\"vdev_alloc\",\"ts\":\"2\",\"ictx\":\"c1\",\"vdev\":\"v1\",\"id\":3,"
+		"\"virt_id\":\"18446744073709551615\",\"idev\":\"d1\"}\n"
+		"{\"ev\":\"vdev_alloc\",\"ts\":3,\"ictx\":\"c1\",\"vdev\":\"v2\",\"id\":4,"
+		"\"virt_id\":9223372036854775807,\"idev\":\"d1\"}\n"
+		"{\"ev\":\"lost\",\"ts\":4,\"count\":\"9223372036854775808\"}\n"
+		"{\"ev\":\"ctx_release\",\"ts\":5,\"ictx\":\"c1\"}\n",
+		REPORT_JSON);
+	struct result b = replay(a.out, REPORT_JSON);
+	struct result t = replay(a.out, REPORT_TEXT);
+
+	CHECK(a.status == STATUS_INCONCLUSIVE && !*a.err);
+	CHECK(strstr(a.out, "{\"ev\":\"vdev_alloc\",\"ts\":2,\"ictx\":\"c1\",\"vdev\":\"v1\","
+		     "\"id\":3,\"virt_id\":\"18446744073709551615\",\"idev\":\"d1\"}\n"));
+	CHECK(strstr(a.out, "\"virt_id\":9223372036854775807,"));
+	CHECK(strstr(a.out, "{\"ev\":\"lost\",\"ts\":4,\"count\":\"9223372036854775808\"}\n"));
+	CHECK(strstr(a.out, "\"obj\":\"v1\",\"virt_id\":\"18446744073709551615\"}\n"));
+	CHECK(strstr(a.out, "\"lost\":\"9223372036854775808\","));
+	CHECK(b.status == a.status && !*b.err && !strcmp(a.out, b.out));
+	CHECK(t.status == a.status && !*t.err);
+	CHECK(strstr(t.out, " virt_id=0xffffffffffffffff "));
+	CHECK(strstr(t.out, " 9223372036854775808 lost,"));
+	result_free(&a);
+	result_free(&b);
+	result_free(&t);
+}
+
+static const char *prefix_key(void *arg, enum key_kind kind, __u64 key,
+			      char *buf, size_t len)
+{
+	(void)arg;
+	snprintf(buf, len, "%c%llx", key_prefix(kind), (unsigned long long)key);
+	return buf;
+}
+
+/*
+ * Live mode prints a pointer as a token whose prefix is its kind: an
+ * aborted vdevice has the token of the vdevice its destroy names, or a
+ * replay of the recording sees two objects.
+ */
+static void one_token_per_pointer(void)
+{
+	static const struct report_cbs cbs = { .fmt_key = prefix_key };
+	const struct report_opts opts = { .format = REPORT_TEXT };
+	static const struct ev_note none;
+	const struct trace_event abort_vdev = {
+		.type = EV_OBJ_ABORT, .ictx = 1, .obj = 0xab,
+		.obj_type = OBJ_VDEVICE,
+	}, abort_idev = {
+		.type = EV_OBJ_ABORT, .ictx = 1, .obj = 0xcd,
+		.obj_type = OBJ_DEVICE,
+	}, destroy = {
+		.type = EV_VDEV_DESTROY, .ictx = 1, .obj = 0xab,
+	};
+	struct report *r;
+	size_t len;
+	char *out;
+	FILE *f = open_memstream(&out, &len);
+
+	r = report_new(f, &opts, &cbs, NULL);
+	report_event(r, &abort_vdev, &none);
+	report_event(r, &destroy, &none);
+	report_event(r, &abort_idev, &none);
+	report_free(r);
+	fclose(f);
+	CHECK(strstr(out, " obj_abort    ictx=c1 type=vdevice obj=vab\n"));
+	CHECK(strstr(out, " vdev_destroy ictx=c1 vdev=vab\n"));
+	CHECK(strstr(out, " obj_abort    ictx=c1 type=device obj=dcd\n"));
+	free(out);
+}
+
+/* An obj_abort of an older recording has no type: none printed. */
+static void abort_type(void)
+{
+	struct result res = replay(
+		"{\"ev\":\"obj_abort\",\"ts\":1,\"ictx\":\"c1\",\"type\":\"vdevice\",\"obj\":\"v9\"}\n"
+		"{\"ev\":\"obj_abort\",\"ts\":2,\"ictx\":\"c1\",\"obj\":\"v8\"}\n"
+		"{\"ev\":\"vdev_destroy\",\"ts\":3,\"ictx\":\"c1\",\"vdev\":\"v9\"}\n",
+		REPORT_JSON);
+
+	CHECK(res.status == STATUS_CLEAN && !*res.err);
+	CHECK(strstr(res.out, "{\"ev\":\"obj_abort\",\"ts\":1,\"ictx\":\"c1\",\"type\":\"vdevice\",\"obj\":\"v9\"}\n"
+			      "{\"ev\":\"obj_abort\",\"ts\":2,\"ictx\":\"c1\",\"obj\":\"v8\"}\n"));
+	CHECK(strstr(res.out, "\"untracked\":0,"));
+	result_free(&res);
+}
+
 /* Identifiers and comms needing escapes; a comm cut inside a UTF-8 sequence. */
 static void escaping(void)
 {
@@ -377,6 +564,35 @@ static void escaping(void)
 	result_free(&b);
 }
 
+/*
+ * Text mode prints what a trace file holds with control bytes escaped: a
+ * crafted identifier, frame or comm cannot fake a line or move the cursor.
+ */
+static void text_escaped(void)
+{
+	struct result res = replay(
+		"{\"ev\":\"bind\",\"ts\":1,\"ictx\":\"c1\\nverdict: clean\","
+		"\"idev\":\"d\\u001b[2J\\u009b\\\\\\u00e9\",\"id\":1,\"dev\":\"p1\"}\n"
+		"{\"ev\":\"vdev_alloc\",\"ts\":2,\"ictx\":\"c1\\nverdict: clean\","
+		"\"vdev\":\"v1\",\"id\":3,\"virt_id\":1,\"dev\":\"p1\"}\n"
+		"{\"ev\":\"unbind\",\"ts\":3,\"ictx\":\"c1\\nverdict: clean\","
+		"\"idev\":\"d\\u001b[2J\\u009b\\\\\\u00e9\",\"pid\":1,\"comm\":\"a\\u007fb\","
+		"\"stack\":[\"f\\r\\nverdict: clean\"]}\n"
+		"{\"ev\":\"unbind_done\",\"ts\":4,\"ictx\":\"c1\\nverdict: clean\","
+		"\"idev\":\"d\\u001b[2J\\u009b\\\\\\u00e9\"}\n",
+		REPORT_TEXT);
+
+	CHECK(res.status == STATUS_FINDINGS);
+	CHECK(!strstr(res.out, "\nverdict: clean"));
+	CHECK(!strchr(res.out, '\033') && !strchr(res.out, '\r') &&
+	      !strstr(res.out, "\xc2\x9b"));
+	CHECK(strstr(res.out, " ictx=c1\\x0averdict: clean idev=d\\x1b[2J\\xc2\\x9b\\x5c\xc3\xa9 id=1"));
+	CHECK(strstr(res.out, "comm=a\\x7fb\n"));
+	CHECK(strstr(res.out, "    f\\x0d\\x0averdict: clean\n"));
+	CHECK(strstr(res.out, "(pid 1 a\\x7fb) [vdev v1 idev d\\x1b[2J"));
+	result_free(&res);
+}
+
 static void exit_status(void)
 {
 	struct result res;
@@ -389,6 +605,14 @@ static void exit_status(void)
 	CHECK(strstr(res.out, "\"verdict\":\"inconclusive\""));
 	result_free(&res);
 
+	/* Lost counts that add up to 2^64 are not none lost. */
+	res = replay("{\"ev\":\"lost\",\"ts\":1,\"count\":9223372036854775807}\n"
+		     "{\"ev\":\"lost\",\"ts\":2,\"count\":9223372036854775807}\n"
+		     "{\"ev\":\"lost\",\"ts\":3,\"count\":2}\n", REPORT_TEXT);
+	CHECK(res.status == STATUS_INCONCLUSIVE);
+	CHECK(strstr(res.out, " 18446744073709551615 lost,"));
+	result_free(&res);
+
 	/* Malformed wins over lost. */
 	res = replay("{\"ev\":\"lost\",\"ts\":2,\"count\":4}\n{\n", REPORT_JSON);
 	CHECK(res.status == STATUS_ERROR);
@@ -399,15 +623,20 @@ static void exit_status(void)
 int main(void)
 {
 	RUN(malformed_lines);
+	RUN(nul_and_control_bytes);
 	RUN(every_row_round_trips);
 	RUN(every_required_field_named);
 	RUN(every_field_type_checked);
 	RUN(unknown_ev_counted);
-	RUN(findings_and_summary_skipped);
+	RUN(recorded_checked);
 	RUN(orphan_json);
 	RUN(orphan_text);
 	RUN(round_trip);
+	RUN(u64_round_trip);
 	RUN(escaping);
+	RUN(one_token_per_pointer);
+	RUN(abort_type);
+	RUN(text_escaped);
 	RUN(exit_status);
 	return TEST_STATUS();
 }

@@ -64,20 +64,32 @@ static void field_names_unique(void)
 	CHECK(distinct(finding_record(FINDING_LEAK)->fields));
 }
 
+/* The row has a field of kind @kind. */
+static bool has_kind(const struct field *f, enum field_kind kind)
+{
+	for (; f->name; f++)
+		if (f->kind == kind)
+			return true;
+	return false;
+}
+
 /* Flags replay acts on, only where it can: an event's own fields. */
 static void event_flags(void)
 {
-	const struct field *f;
+	const struct field *f, *own;
 	unsigned int t, either;
 
 	for (t = 1; t < EV_TYPE_MAX; t++) {
 		either = 0;
-		for (f = ev_record(t)->fields; f->name; f++) {
+		own = ev_record(t)->fields;
+		for (f = own; f->name; f++) {
 			CHECK(!((f->flags & FL_REQUIRED) && (f->flags & FL_EITHER)));
 			CHECK(!((f->flags & FL_NOTE) &&
 				(f->flags & (FL_REQUIRED | FL_EITHER))));
 			CHECK(!(f->flags & FL_VDEV));
-			CHECK(f->kind != FK_KEY || f->key != KEY_OF_TYPE);
+			/* the type that gives the key its prefix is in the row */
+			CHECK(f->kind != FK_KEY || f->key != KEY_OF_TYPE ||
+			      has_kind(own, FK_OBJ_TYPE));
 			either += !!(f->flags & FL_EITHER);
 		}
 		CHECK(either != 1);
@@ -96,6 +108,9 @@ static void findings_and_types(void)
 	CHECK(!strcmp(obj_type_name(OBJ_VDEVICE), "vdevice"));
 	CHECK(obj_type_key(OBJ_DEVICE) == KEY_IDEV);
 	CHECK(obj_type_key(OBJ_VDEVICE) == KEY_VDEV);
+	CHECK(obj_type_named("device") == OBJ_DEVICE);
+	CHECK(obj_type_named("vdevice") == OBJ_VDEVICE);
+	CHECK(obj_type_named("hwpt") == 0 && obj_type_named("") == 0);
 }
 
 /* Tokens of different kinds never look alike. */

@@ -9,7 +9,8 @@ UNIT_HDRS := $(wildcard src/*.h) tests/unit/test.h
 
 UNIT_TESTS := $(UNIT_OUT)/test_model $(UNIT_OUT)/test_intern \
 	      $(UNIT_OUT)/test_vocab $(UNIT_OUT)/test_replay \
-	      $(UNIT_OUT)/test_preflight
+	      $(UNIT_OUT)/test_preflight \
+	      $(UNIT_OUT)/test_ksyms
 
 $(UNIT_OUT)/test_model: tests/unit/test_model.c src/model.c src/store.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
@@ -26,8 +27,13 @@ $(UNIT_OUT)/test_vocab: tests/unit/test_vocab.c src/vocab.c $(UNIT_HDRS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
+$(UNIT_OUT)/test_ksyms: tests/unit/test_ksyms.c src/ksyms.c $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+
 $(UNIT_OUT)/test_replay: tests/unit/test_replay.c src/replay.c \
-			 src/report.c src/vocab.c \
+			 src/report.c src/vocab.c src/outfile.c \
 			 src/model.c src/store.c src/intern.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
