@@ -27,7 +27,8 @@ CACHE_DIR=${IOMMUFD_TRACE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommufd-trace}
 #                 set, the .deb it comes from: PKG VERSION ARCH SHA256 APT_LINE
 #   GUEST_BIN_DIR the project's binaries for the guest (make ARCH=...)
 #   QEMU, QEMU_MACHINE, QEMU_CPU_TCG, CONSOLE: the VM and its kernel log
-#   QEMU_TCG      -accel options when there is no KVM
+#   QEMU_TCG      -accel options when there is no KVM (IOMMUFD_TRACE_TCG
+#                 overrides them, e.g. tcg for multi-threaded x86)
 #   CHANNELS      how the command's output and status leave the VM:
 #                 serial (2nd and 3rd UART) or virtio (virtio-serial ports)
 #   KVM_ARCH      the host (uname -m) where KVM can run it

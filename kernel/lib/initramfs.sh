@@ -49,7 +49,8 @@ make_initramfs() {
 	file -L "$BUSYBOX" | grep -q 'statically linked' ||
 		die "$BUSYBOX is not a static busybox: install busybox-static"
 	cp "$BUSYBOX" "$root/bin/busybox"
-	cp "$kdir"/bin/* "$root/opt/bin/"
+	# A test kernel's selftests (none for a distribution's kernel).
+	[ ! -d "$kdir/bin" ] || cp -r "$kdir/bin/." "$root/opt/bin/"
 	if [ -d "$kdir/modules/lib" ]; then
 		cp -r "$kdir/modules/lib" "$root/"
 	fi

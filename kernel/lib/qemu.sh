@@ -61,7 +61,7 @@ pick_accel() {
 	fi
 	case "$accel" in
 	kvm) echo "kvm host ${IOMMUFD_TRACE_ACCEL:-probe}" ;;
-	tcg) echo "$QEMU_TCG $QEMU_CPU_TCG" ;;
+	tcg) echo "${IOMMUFD_TRACE_TCG:-$QEMU_TCG} $QEMU_CPU_TCG" ;;
 	*) die "IOMMUFD_TRACE_ACCEL=$accel: use kvm or tcg" ;;
 	esac
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <bpf/libbpf.h>
 
 #include "attach_load.skel.h"
@@ -46,9 +47,12 @@ static int busy(int argc, char **argv)
 		default: return 2;
 		}
 	}
+	/* The others go when the first does: killing it ends the load. */
 	for (i = 1; i < tasks; i++)
-		if (fork() == 0)
+		if (fork() == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			break;
+		}
 	for (;;)
 		sleep_us(usec);
 }

@@ -1,13 +1,12 @@
 #!/bin/sh
-# Reproducer, no BPF involved: on our 7.3.4 test kernel under QEMU TCG,
-# registering an ftrace-based kprobe on a function a second time in one
-# boot crashes (BUG: kernel NULL pointer dereference, RIP 0x18, at the
-# function's fentry site). Seen for iommufd_object_finalize,
-# iommufd_fops_release and proc_pid_status.
-# It is the registration of kprobe_ftrace_ops after its last kprobe went
-# away that crashes: with another ftrace-based kprobe held for the whole
-# boot, the same three rounds survive (tests/bench/guest-bench.sh holds
-# one for that reason).
+# Reproducer, no BPF involved: an ftrace-based kprobe registered, hit,
+# removed, and registered again.  On our 7.3.4 test kernels without
+# kernel/patches/common/0003 the second round crashed (BUG: kernel NULL
+# pointer dereference, RIP 0x18, at the function's fentry site): the
+# kprobe ops keep the trampoline they allocated, and registering them
+# again re-pointed its call at kprobe_ftrace_handler, which sits at an odd
+# address in these -Os kernels, with a jmp (kernel/README.md, "Attaching
+# under load").  With the patch, both rounds pass.
 #   kernel/vm run upstream --add kernel/repro/kprobe-reregister.sh -- \
 #       sh /opt/kprobe-reregister.sh [FUNCTION]
 func=${1:-proc_pid_status}

@@ -8,14 +8,6 @@ B=/opt/bench
 rounds=$1 cycle_n=$2 vdev_n=$3 steps=$4 bare_steps=$5
 W=$B/workload
 
-# Unregistering the last ftrace-based kprobe and registering one again
-# crashes this kernel under TCG (kernel/repro/kprobe-reregister.sh); a
-# kprobe held for the whole boot keeps kprobe_ftrace_ops registered.
-# It is on a function the workload never calls.
-echo 'p:bench_keeper proc_pid_status' > /sys/kernel/tracing/kprobe_events &&
-	echo 1 > /sys/kernel/tracing/events/kprobes/bench_keeper/enable ||
-	echo "@@ERR keeper: cannot hold a kprobe; kprobe rows may crash the VM"
-
 # run NAME ROUND CMD...: the workload's lines, tagged, and errors loudly.
 run() {
 	name=$1 round=$2

@@ -21,15 +21,18 @@ mkdir -p "$out"
 passed=0
 failed=0
 
-# The test programs need the kernel's uapi and selftest headers.
-kdir=$(kernel/vm build --arch "$arch" upstream | cut -f2) &&
-	make -s ARCH="$arch" all e2e-bins E2E_KDIR="$kdir" E2E_KTREE="$TREE" || {
+# All kernels first: the other architecture's run waits for them, not for
+# one kernel at a time.  The test programs need the uapi and selftest
+# headers of one.
+kernel/vm build --arch "$arch" "$@" > /dev/null &&
+	kdir=$(kernel/vm build --arch "$arch" upstream | cut -f2) &&
+	make -s ARCH="$arch" all repro e2e-bins E2E_KDIR="$kdir" E2E_KTREE="$TREE" || {
 	echo "FAIL $arch: cannot build the tools or the test programs"
 	echo "e2e $arch: 0 passed, 1 failed"
 	exit 1
 }
-bins=build/e2e
-[ "$arch" = x86_64 ] || bins=build/$arch/e2e
+bins=build
+[ "$arch" = x86_64 ] || bins=build/$arch
 
 for v in "$@"; do
 	echo "== $arch $v"
@@ -37,7 +40,10 @@ for v in "$@"; do
 	SECONDS=0
 	if ! kernel/vm run --arch "$arch" "$v" --timeout 3600 \
 		--add tests/e2e/guest-check.sh --add tests/e2e/guest-load.sh \
-		--add tests/e2e/guest-plan.sh --add "$bins/neighbour" \
+		--add tests/e2e/guest-plan.sh --add "$bins/e2e/neighbour" \
+		--add "$bins/repro/attach-load" \
+		--add kernel/repro/attach-under-load.sh \
+		--add kernel/repro/kprobe-reregister.sh \
 		-- sh /opt/guest-plan.sh "$v" > "$log" 2>&1; then
 		# A VM that fails to boot, times out or splats fails the variant.
 		tail -40 "$log"
