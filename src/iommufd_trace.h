@@ -18,10 +18,18 @@ enum ev_type {
 	EV_TYPE_MAX,
 };
 
+/* Which events the programs keep (bpf/scope.bpf.h). */
+enum scope_mode {
+	SCOPE_ALL,		/* every event, no task or context followed */
+	SCOPE_TRACK,		/* every event; the traced tasks' contexts followed */
+	SCOPE_FILTER,		/* only events on the traced tasks' contexts */
+};
+
 /* Why an event could not be delivered; indexes the loss counters. */
 enum loss_kind {
 	LOSS_RINGBUF,		/* ring buffer full */
 	LOSS_STASH,		/* entry/return stash map full */
+	LOSS_SCOPE,		/* traced task or context map full */
 	LOSS_KIND_MAX,
 };
 

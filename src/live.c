@@ -19,6 +19,7 @@
 #include "live.h"
 #include "model.h"
 #include "preflight.h"
+#include "scope.h"
 #include "status.h"
 
 #define STACK_DEPTH 127
@@ -28,6 +29,7 @@
 
 struct live {
 	const struct live_opts *opts;
+	struct probe_opts probe;
 	struct tracer tracer;
 	struct kernel_info ki;
 	struct ksyms *ksyms;
@@ -149,14 +151,20 @@ static int on_event(void *arg, void *data, size_t size)
 }
 
 /*
- * Starts CMD; the tracer is attached already. An exec failure comes back
- * through a close-on-exec pipe: it is an error, not a clean run.
+ * Starts CMD, traced from its fork on; the tracer is attached already. An
+ * exec failure comes back through a close-on-exec pipe: it is an error,
+ * not a clean run.
  */
-static pid_t start_command(char **cmd)
+static pid_t start_command(struct live *l, char **cmd)
 {
 	int fds[2], err = 0;
 	pid_t pid;
 
+	err = scope_add_self(&l->tracer);
+	if (err) {
+		fprintf(stderr, "iommufd-trace: cannot trace the command: %s\n", strerror(-err));
+		return -1;
+	}
 	if (pipe2(fds, O_CLOEXEC)) {
 		fprintf(stderr, "iommufd-trace: pipe: %s\n", strerror(errno));
 		return -1;
@@ -222,13 +230,20 @@ static int trace_loop(struct live *l, struct ring_buffer *rb, pid_t child,
 
 static void print_attached(const struct live *l)
 {
-	fprintf(stderr, "iommufd-trace: %d probes attached (%s)%s; iommufd %s; %s\n",
+	static const char *const scopes[] = {
+		[SCOPE_ALL] = "every context",
+		[SCOPE_TRACK] = "every context",
+		[SCOPE_FILTER] = "the traced processes' contexts only",
+	};
+
+	fprintf(stderr, "iommufd-trace: %d probes attached (%s)%s; iommufd %s; %s; %s\n",
 		l->tracer.nr_links, probe_mode_name(l->tracer.mode),
 		l->tracer.missing_optional ? ", some optional ones missing" : "",
 		l->ki.iommufd_module ? "module" : "built in",
 		l->ki.vdev_has_idev ?
 		"vdevices are tied to their device (v6.17+ shape)" :
-		"vdevices hold only the struct device (v6.13-v6.16 shape: orphans possible)");
+		"vdevices hold only the struct device (v6.13-v6.16 shape: orphans possible)",
+		scopes[l->probe.scope]);
 }
 
 static enum status run(struct live *l)
@@ -240,7 +255,7 @@ static enum status run(struct live *l)
 	int cmd_status = -1, err;
 	pid_t child = 0;
 
-	err = tracer_attach(&l->tracer, &l->opts->probe, &l->ki, l->ksyms);
+	err = tracer_attach(&l->tracer, &l->probe, &l->ki, l->ksyms);
 	if (err)
 		return err;
 	print_attached(l);
@@ -253,7 +268,7 @@ static enum status run(struct live *l)
 		return STATUS_ERROR;
 	}
 	if (l->opts->cmd) {
-		child = start_command(l->opts->cmd);
+		child = start_command(l, l->opts->cmd);
 		if (child < 0) {
 			ring_buffer__free(rb);
 			return STATUS_ERROR;
@@ -279,16 +294,33 @@ static enum status run(struct live *l)
 	return status;
 }
 
+/* Check judges its command's contexts; live mode every context, or those of --pid, --comm. */
+static void choose_scope(struct live *l)
+{
+	l->probe = l->opts->probe;
+	if (l->opts->cmd)
+		l->probe.scope = l->opts->system_wide ? SCOPE_TRACK : SCOPE_FILTER;
+	else if (l->probe.pid || l->probe.comm)
+		l->probe.scope = SCOPE_FILTER;
+	else
+		l->probe.scope = SCOPE_ALL;
+}
+
 enum status live_run(const struct live_opts *opts)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	enum status ret;
 	struct live *l;
 
+	if (opts->probe.pid && kill(opts->probe.pid, 0) && errno == ESRCH) {
+		fprintf(stderr, "iommufd-trace: --pid %d: no such process\n", opts->probe.pid);
+		return STATUS_ERROR;
+	}
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return STATUS_ERROR;
 	l->opts = opts;
+	choose_scope(l);
 	l->ksyms = ksyms_load();
 	if (!l->ksyms) {
 		fprintf(stderr, "iommufd-trace: cannot read /proc/kallsyms: %s\n", strerror(errno));

@@ -15,6 +15,7 @@ struct live_opts {
 	bool raw_pointers;
 	FILE *out;		/* the report */
 	char **cmd;		/* check mode: the command, NULL-terminated */
+	bool system_wide;	/* check: every context, not only the command's */
 };
 
 /* Returns the exit status. */

@@ -19,9 +19,10 @@ struct target {
 };
 
 #define NR_TARGETS 6
+#define NR_SCOPE_TPS 2
 /* The reader is woken when the ring is this full, else by its poll timer. */
 #define WAKEUP_FRACTION 4
-_Static_assert(2 * NR_TARGETS <= TRACER_MAX_LINKS, "links");
+_Static_assert(2 * NR_TARGETS + NR_SCOPE_TPS <= TRACER_MAX_LINKS, "links");
 
 static void fill_targets(struct iommufd_trace_bpf *s, struct target *t)
 {
@@ -130,11 +131,46 @@ static int attach_prog(struct tracer *t, struct bpf_program *prog,
 	return 0;
 }
 
+/* Scope needs to see every fork and exit, in either mode. */
+static void scope_programs(struct iommufd_trace_bpf *s, struct bpf_program **tps,
+			   const struct probe_opts *opts)
+{
+	bool on = opts->scope != SCOPE_ALL;
+
+	tps[0] = s->progs.scope_fork;
+	tps[1] = s->progs.scope_exit;
+	bpf_program__set_autoload(tps[0], on);
+	bpf_program__set_autoload(tps[1], on);
+	bpf_program__set_autoload(s->progs.scope_self, on);
+	s->rodata->scope = opts->scope;
+	/* As the kernel keeps it: cut to TASK_COMM_LEN - 1 bytes. */
+	if (opts->comm)
+		strncpy(s->rodata->scope_comm, opts->comm, TASK_COMM_LEN - 1);
+	if (!on) {
+		bpf_map__set_max_entries(s->maps.scope_tasks, 1);
+		bpf_map__set_max_entries(s->maps.scope_ctxs, 1);
+	}
+}
+
+static int attach_scope(struct tracer *t, struct bpf_program **tps,
+			const struct probe_opts *opts)
+{
+	int i;
+
+	for (i = 0; opts->scope != SCOPE_ALL && i < NR_SCOPE_TPS; i++)
+		if (attach_prog(t, tps[i], bpf_program__section_name(tps[i]))) {
+			fprintf(stderr, "iommufd-trace: cannot follow the traced processes (--system-wide does without)\n");
+			return STATUS_INCONCLUSIVE;
+		}
+	return 0;
+}
+
 static int try_mode(struct tracer *t, enum probe_mode mode,
 		    const struct probe_opts *opts, const struct kernel_info *ki,
 		    const struct ksyms *ks)
 {
 	struct target targets[NR_TARGETS];
+	struct bpf_program *tps[NR_SCOPE_TPS];
 	bool fentry = mode == PROBE_FENTRY, skip[NR_TARGETS] = {};
 	const char *why;
 	int i, err;
@@ -147,6 +183,7 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 	t->mode = mode;
 	t->missing_optional = 0;
 	fill_targets(t->skel, targets);
+	scope_programs(t->skel, tps, opts);
 	for (i = 0; i < NR_TARGETS; i++) {
 		struct target *tg = &targets[i];
 
@@ -175,6 +212,14 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 			opts->verbose ? "" : " (--verbose shows libbpf's log)");
 		return STATUS_ERROR;
 	}
+	if (opts->pid && bpf_map__update_elem(t->skel->maps.scope_tasks, &opts->pid,
+					       sizeof(opts->pid), &(__u8){ 1 }, 1, BPF_ANY)) {
+		fprintf(stderr, "iommufd-trace: cannot trace process %d: %s\n", opts->pid, strerror(errno));
+		return STATUS_ERROR;
+	}
+	err = attach_scope(t, tps, opts);
+	if (err)
+		return err;
 	for (i = 0; i < NR_TARGETS; i++) {
 		struct target *tg = &targets[i];
 
@@ -243,4 +288,12 @@ unsigned long long tracer_recursion_misses(const struct tracer *t)
 		misses += info.recursion_misses;
 	}
 	return misses;
+}
+
+int tracer_run(struct bpf_program *prog)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+
+	return err < 0 ? err : (int)opts.retval;
 }
