@@ -444,3 +444,5 @@ int BPF_KPROBE(kprobe_abort, struct iommufd_ctx *ictx, struct iommufd_object *ob
 	on_abort(ictx, obj);
 	return 0;
 }
+
+#include "cmd.bpf.h"

@@ -18,6 +18,11 @@ enum ev_type {
 	EV_TYPE_MAX,
 };
 
+/* Records that are not iommufd events: where the ring stands, for user space. */
+enum mark_type {
+	MARK_FENCE = 0x100,	/* user space's fence: all before it is read */
+};
+
 /* Which events the programs keep (bpf/scope.bpf.h). */
 enum scope_mode {
 	SCOPE_ALL,		/* every event, no task or context followed */

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/random.h>
-#include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "cmd.h"
 #include "iommufd_trace.skel.h"
 #include "iref.h"
 #include "ksyms.h"
@@ -23,8 +23,13 @@
 #include "status.h"
 
 #define STACK_DEPTH 127
-/* How long check mode waits for events after the command exited. */
+/*
+ * After the command exited: how long its contexts may take to be released
+ * (by a descendant, or in a kworker's delayed fput); then how long the
+ * ring may take to give up what was reserved before the fence.
+ */
 #define SETTLE_MS 500
+#define FENCE_MS 2000
 #define POLL_MS 100
 
 struct live {
@@ -35,6 +40,8 @@ struct live {
 	struct ksyms *ksyms;
 	struct model *model;
 	struct report *report;
+	struct cmd cmd;
+	bool fenced;		/* the fence has been read */
 	__u64 run_key;		/* per-run secret for pointer tokens */
 	__u64 lost_seen;	/* losses already fed to the model */
 	__u64 misses;		/* recursion misses, as last read */
@@ -133,7 +140,15 @@ static int on_event(void *arg, void *data, size_t size)
 {
 	const struct event *e = data;
 	struct live *l = arg;
-	struct trace_event ev = {
+	struct trace_event ev;
+
+	if (size < sizeof(*e))
+		return 0;
+	if (e->type == MARK_FENCE) {
+		l->fenced = true;
+		return 0;
+	}
+	ev = (struct trace_event){
 		.type = e->type, .ts = e->ts, .ictx = e->ictx, .obj = e->obj,
 		.idev = e->idev, .dev = e->dev, .virt_id = e->virt_id,
 		.id = e->id, .ret = e->ret,
@@ -141,9 +156,6 @@ static int on_event(void *arg, void *data, size_t size)
 		.task.stack = e->stack_id >= 0 && e->type == EV_UNBIND ?
 			      iref_of(e->stack_id) : 0,
 	};
-
-	if (size < sizeof(*e))
-		return 0;
 	memcpy(ev.task.comm, e->comm, sizeof(ev.task.comm));
 	l->last_ts = e->ts;
 	model_feed(l->model, &ev);
@@ -151,80 +163,106 @@ static int on_event(void *arg, void *data, size_t size)
 }
 
 /*
- * Starts CMD, traced from its fork on; the tracer is attached already. An
- * exec failure comes back through a close-on-exec pipe: it is an error,
- * not a clean run.
+ * Starts the command, traced from its fork on.  Nothing starts once a
+ * stop signal has come.
  */
-static pid_t start_command(struct live *l, char **cmd)
+static int start_command(struct live *l)
 {
-	int fds[2], err = 0;
-	pid_t pid;
+	int err;
 
+	l->cmd.argv = l->opts->cmd;
 	err = scope_add_self(&l->tracer);
 	if (err) {
 		fprintf(stderr, "iommufd-trace: cannot trace the command: %s\n", strerror(-err));
 		return -1;
 	}
-	if (pipe2(fds, O_CLOEXEC)) {
-		fprintf(stderr, "iommufd-trace: pipe: %s\n", strerror(errno));
+	if (stop_signal) {
+		fprintf(stderr, "iommufd-trace: signal %d before %s started\n",
+			(int)stop_signal, l->opts->cmd[0]);
 		return -1;
 	}
-	pid = fork();
-	if (pid == 0) {
-		close(fds[0]);
-		execvp(cmd[0], cmd);
-		err = errno;
-		if (write(fds[1], &err, sizeof(err)) != sizeof(err))
-			_exit(126);
-		_exit(127);
-	}
-	close(fds[1]);
-	if (pid < 0)
-		fprintf(stderr, "iommufd-trace: fork: %s\n", strerror(errno));
-	else if (read(fds[0], &err, sizeof(err)) == sizeof(err)) {
-		fprintf(stderr, "iommufd-trace: cannot run %s: %s\n", cmd[0], strerror(err));
-		waitpid(pid, NULL, 0);
-		pid = -1;
-	}
-	close(fds[0]);
-	return pid;
+	return cmd_start(&l->cmd);
 }
 
-/* Polls until a signal, or until the command has exited and settled. */
-static int trace_loop(struct live *l, struct ring_buffer *rb, pid_t child,
-		      int *cmd_status)
+static int watch(int ep, int fd)
 {
-	long long settle_end = 0;
-	int n, status;
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
 
-	for (;;) {
-		n = ring_buffer__poll(rb, POLL_MS);
-		/* Wake-ups are batched (probes.c): read a quiet ring on the timer. */
-		if (!n)
-			n = ring_buffer__consume(rb);
-		if (n < 0 && n != -EINTR) {
+	return fd < 0 ? 0 : epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/*
+ * Until a signal, or in check mode until the command has exited and its
+ * contexts are released, SETTLE_MS at most.  A busy ring never holds it
+ * up.  After a ring buffer error, only the command is waited for.
+ */
+static int trace_loop(struct live *l, struct ring_buffer *rb)
+{
+	struct epoll_event evs[2];
+	long long settle_end = 0;
+	int ep, n, err = 0;
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0 || watch(ep, ring_buffer__epoll_fd(rb)) ||
+	    watch(ep, l->cmd.pidfd)) {
+		fprintf(stderr, "iommufd-trace: epoll: %s\n", strerror(errno));
+		err = -errno;
+	}
+	while (!err || l->opts->cmd) {
+		/* What woke us does not matter: every source is read. */
+		if (ep >= 0)
+			epoll_wait(ep, evs, 2, POLL_MS);
+		else
+			poll(NULL, 0, POLL_MS);
+		n = err ? 0 : ring_buffer__consume(rb);
+		if (n < 0) {
 			fprintf(stderr, "iommufd-trace: ring buffer: %s\n", strerror(-n));
-			return -1;
+			err = n;
 		}
 		feed_losses(l, false);
 		if (stop_signal) {
-			if (child > 0)
-				kill(child, stop_signal);
-			else
+			if (!l->cmd.pid)
 				break;
+			kill(l->cmd.pid, stop_signal);
 			stop_signal = 0;
 		}
-		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
-			*cmd_status = status;
-			child = 0;
-			/* Its contexts were released on exit: collect the events. */
+		if (!l->opts->cmd)
+			continue;
+		/* Its pidfd, readable for good, leaves the epoll set when reaped. */
+		if (!settle_end && cmd_reaped(&l->cmd))
 			settle_end = now_ms() + SETTLE_MS;
-		}
-		if (settle_end && n <= 0 && now_ms() >= settle_end)
+		if (settle_end && (err || now_ms() >= settle_end ||
+				   !scope_ctxs_open(&l->tracer)))
 			break;
 	}
-	ring_buffer__consume(rb);
-	feed_losses(l, true);
+	if (ep >= 0)
+		close(ep);
+	return err;
+}
+
+/* Reads the ring up to a fence put in now: every event reserved before it. */
+static int drain(struct live *l, struct ring_buffer *rb)
+{
+	long long deadline = now_ms() + FENCE_MS;
+	bool put = false;
+	int n;
+
+	l->fenced = false;
+	while (!l->fenced) {
+		if (now_ms() > deadline) {
+			fprintf(stderr, "iommufd-trace: the ring buffer did not drain in %d ms\n", FENCE_MS);
+			return -ETIMEDOUT;
+		}
+		if (!put) {
+			n = tracer_run(l->tracer.skel->progs.fence);
+			if (n < 0)
+				return n;
+			put = n;
+		}
+		n = ring_buffer__poll(rb, 10);
+		if (n < 0 && n != -EINTR)
+			return n;
+	}
 	return 0;
 }
 
@@ -249,11 +287,11 @@ static void print_attached(const struct live *l)
 static enum status run(struct live *l)
 {
 	const struct report_cbs cbs = { .fmt_key = fmt_key, .get_stack = get_stack };
+	struct ring_buffer *rb = NULL;
 	struct model_summary sum;
-	struct ring_buffer *rb;
-	enum status status;
-	int cmd_status = -1, err;
-	pid_t child = 0;
+	enum status status = STATUS_ERROR;
+	bool started = false, drained;
+	int err;
 
 	err = tracer_attach(&l->tracer, &l->probe, &l->ki, l->ksyms);
 	if (err)
@@ -261,36 +299,35 @@ static enum status run(struct live *l)
 	print_attached(l);
 	l->report = report_new(l->opts->out, &l->opts->report, &cbs, l);
 	l->model = l->report ? model_new(&report_sink, l->report) : NULL;
-	rb = ring_buffer__new(bpf_map__fd(l->tracer.skel->maps.events), on_event, l, NULL);
-	if (!l->model || !rb) {
+	if (l->model)
+		rb = ring_buffer__new(bpf_map__fd(l->tracer.skel->maps.events),
+				      on_event, l, NULL);
+	if (!rb) {
 		fprintf(stderr, "iommufd-trace: out of memory\n");
-		ring_buffer__free(rb);
-		return STATUS_ERROR;
+		goto out;
 	}
 	if (l->opts->cmd) {
-		child = start_command(l, l->opts->cmd);
-		if (child < 0) {
-			ring_buffer__free(rb);
-			return STATUS_ERROR;
-		}
+		if (start_command(l))
+			goto out;
+		started = true;
 	}
-	err = trace_loop(l, rb, child, &cmd_status);
-	ring_buffer__free(rb);
-	if (err)
-		return STATUS_ERROR;
-	model_finish(l->model, false, &sum);
+	if (trace_loop(l, rb))
+		goto out;
+	drained = !drain(l, rb);
+	feed_losses(l, true);
+	model_finish(l->model, !drained, &sum);
 	report_summary(l->report, &sum);
 	status = verdict_status(sum.verdict);
 	if (report_flush(l->report)) {
 		fprintf(stderr, "iommufd-trace: cannot write the report: %s\n", strerror(errno));
-		return status_worst(status, STATUS_ERROR);
+		status = status_worst(status, STATUS_ERROR);
 	}
-	if (l->opts->cmd && WIFEXITED(cmd_status))
-		fprintf(stderr, "iommufd-trace: %s exited with status %d\n",
-			l->opts->cmd[0], WEXITSTATUS(cmd_status));
-	else if (l->opts->cmd && WIFSIGNALED(cmd_status))
-		fprintf(stderr, "iommufd-trace: %s was killed by signal %d\n",
-			l->opts->cmd[0], WTERMSIG(cmd_status));
+out:
+	ring_buffer__free(rb);
+	if (started) {
+		cmd_wait(&l->cmd);
+		cmd_tell_status(&l->cmd);
+	}
 	return status;
 }
 
@@ -306,9 +343,20 @@ static void choose_scope(struct live *l)
 		l->probe.scope = SCOPE_ALL;
 }
 
+/*
+ * A stop signal, unless we were started with it ignored (as a shell does
+ * for background jobs): then we ignore it too, and so does the command.
+ */
+static void catch_signal(int sig)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, old;
+
+	if (!sigaction(sig, NULL, &old) && old.sa_handler != SIG_IGN)
+		sigaction(sig, &sa, NULL);
+}
+
 enum status live_run(const struct live_opts *opts)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	enum status ret;
 	struct live *l;
 
@@ -316,10 +364,14 @@ enum status live_run(const struct live_opts *opts)
 		fprintf(stderr, "iommufd-trace: --pid %d: no such process\n", opts->probe.pid);
 		return STATUS_ERROR;
 	}
+	/* From the start: a signal while the tracer loads stops it before the command. */
+	catch_signal(SIGINT);
+	catch_signal(SIGTERM);
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return STATUS_ERROR;
 	l->opts = opts;
+	l->cmd.pidfd = -1;
 	choose_scope(l);
 	l->ksyms = ksyms_load();
 	if (!l->ksyms) {
@@ -334,9 +386,10 @@ enum status live_run(const struct live_opts *opts)
 	}
 	if (getrandom(&l->run_key, sizeof(l->run_key), 0) != sizeof(l->run_key))
 		l->run_key = (__u64)now_ms() * 0x9e3779b97f4a7c15ULL ^ getpid();
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	if (opts->cmd)
+		cmd_signals();
 	ret = run(l);
+	cmd_close(&l->cmd);
 	model_free(l->model);
 	report_free(l->report);
 	if (l->tracer.skel)
