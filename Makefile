@@ -43,7 +43,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
 LDLIBS := -static -l:libbpf.a -l:libelf.a -l:libjansson.a -lz
 
 TOOL_SRCS := main.c live.c probes.c preflight.c ksyms.c scope.c cmd.c \
-	model.c store.c vocab.c report.c replay.c intern.c
+	cmdout.c attrib.c ktap.c model.c store.c vocab.c report.c replay.c intern.c
 TOOL_OBJS := $(addprefix $(OUTPUT)/,$(TOOL_SRCS:.c=.o))
 TOOL := $(OUTPUT)/iommufd-trace
 SKEL := $(OUTPUT)/iommufd_trace.skel.h

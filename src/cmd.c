@@ -11,11 +11,37 @@
 
 #include "cmd.h"
 
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+}
+
 void cmd_signals(void)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	struct sigaction pipe = { .sa_handler = on_sigpipe }, old;
 
 	sigaction(SIGCHLD, &dfl, NULL);
+	/* A handler, not SIG_IGN: exec resets it, and the command gets SIGPIPE as before. */
+	if (!sigaction(SIGPIPE, NULL, &old) && old.sa_handler != SIG_IGN)
+		sigaction(SIGPIPE, &pipe, NULL);
+}
+
+int cmd_pipe(struct cmd *c)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC)) {
+		fprintf(stderr, "iommufd-trace: pipe: %s\n", strerror(errno));
+		return -1;
+	}
+	c->out = fds[0];
+	c->out_w = fds[1];
+	if (fcntl(c->out, F_SETFL, O_NONBLOCK)) {
+		fprintf(stderr, "iommufd-trace: pipe: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* In the child: the command, or the errno of what failed on @err_fd. */
@@ -23,7 +49,8 @@ static void __attribute__((noreturn)) child(struct cmd *c, int err_fd)
 {
 	int err;
 
-	execvp(c->argv[0], c->argv);
+	if (c->out_w < 0 || dup2(c->out_w, STDOUT_FILENO) >= 0)
+		execvp(c->argv[0], c->argv);
 	err = errno;
 	if (write(err_fd, &err, sizeof(err)) != sizeof(err))
 		_exit(126);
@@ -44,6 +71,9 @@ int cmd_start(struct cmd *c)
 	if (c->pid == 0)
 		child(c, fds[1]);
 	close(fds[1]);
+	if (c->out_w >= 0)
+		close(c->out_w);
+	c->out_w = -1;
 	if (c->pid < 0) {
 		fprintf(stderr, "iommufd-trace: fork: %s\n", strerror(errno));
 		c->pid = 0;
@@ -116,5 +146,9 @@ void cmd_close(struct cmd *c)
 {
 	if (c->pidfd >= 0)
 		close(c->pidfd);
-	c->pidfd = -1;
+	if (c->out >= 0)
+		close(c->out);
+	if (c->out_w >= 0)
+		close(c->out_w);
+	c->pidfd = c->out = c->out_w = -1;
 }

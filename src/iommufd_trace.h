@@ -21,6 +21,7 @@ enum ev_type {
 /* Records that are not iommufd events: where the ring stands, for user space. */
 enum mark_type {
 	MARK_FENCE = 0x100,	/* user space's fence: all before it is read */
+	MARK_CMD_OUTPUT,	/* check's command wrote id bytes to its stdout */
 };
 
 /* Which events the programs keep (bpf/scope.bpf.h). */

@@ -9,10 +9,13 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "attrib.h"
 #include "cmd.h"
+#include "cmdout.h"
 #include "iommufd_trace.skel.h"
 #include "iref.h"
 #include "ksyms.h"
@@ -31,6 +34,8 @@
 #define SETTLE_MS 500
 #define FENCE_MS 2000
 #define POLL_MS 100
+/* The report shares stdout with the command: flushed between its lines. */
+#define SHARED_STDOUT_BUF (1 << 16)
 
 struct live {
 	const struct live_opts *opts;
@@ -40,7 +45,9 @@ struct live {
 	struct ksyms *ksyms;
 	struct model *model;
 	struct report *report;
+	struct attrib *attrib;	/* check mode: findings wait for their test */
 	struct cmd cmd;
+	struct cmdout out;
 	bool fenced;		/* the fence has been read */
 	__u64 run_key;		/* per-run secret for pointer tokens */
 	__u64 lost_seen;	/* losses already fed to the model */
@@ -148,6 +155,11 @@ static int on_event(void *arg, void *data, size_t size)
 		l->fenced = true;
 		return 0;
 	}
+	if (e->type == MARK_CMD_OUTPUT) {
+		if (l->attrib)
+			attrib_written(l->attrib, e->id);
+		return 0;
+	}
 	ev = (struct trace_event){
 		.type = e->type, .ts = e->ts, .ictx = e->ictx, .obj = e->obj,
 		.idev = e->idev, .dev = e->dev, .virt_id = e->virt_id,
@@ -162,15 +174,39 @@ static int on_event(void *arg, void *data, size_t size)
 	return 0;
 }
 
-/*
- * Starts the command, traced from its fork on.  Nothing starts once a
- * stop signal has come.
- */
-static int start_command(struct live *l)
+static void on_line(void *arg, const char *line, size_t len, __u64 end)
+{
+	attrib_line(arg, line, len, end);
+}
+
+/* The command's output so far: passed on, its lines to attrib. */
+static void read_output(struct live *l)
 {
 	int err;
 
+	if (l->out.fd < 0)
+		return;
+	err = cmdout_read(&l->out);
+	if (err)
+		fprintf(stderr, "iommufd-trace: reading the output of %s: %s\n",
+			l->opts->cmd[0], strerror(-err));
+	attrib_read(l->attrib, l->out.off);
+}
+
+/*
+ * Starts the command, traced from its fork on, its output marked from
+ * its first write.  Nothing starts once a stop signal has come.
+ */
+static int start_command(struct live *l)
+{
+	struct stat st;
+	int err;
+
 	l->cmd.argv = l->opts->cmd;
+	if (cmd_pipe(&l->cmd))
+		return -1;
+	if (fstat(l->cmd.out, &st) == 0)
+		l->tracer.skel->bss->out_pipe_ino = st.st_ino;
 	err = scope_add_self(&l->tracer);
 	if (err) {
 		fprintf(stderr, "iommufd-trace: cannot trace the command: %s\n", strerror(-err));
@@ -181,7 +217,19 @@ static int start_command(struct live *l)
 			(int)stop_signal, l->opts->cmd[0]);
 		return -1;
 	}
+	l->out = (struct cmdout){
+		.fd = l->cmd.out, .to = STDOUT_FILENO,
+		.on_line = on_line, .arg = l->attrib,
+	};
+	l->cmd.out = -1;	/* l->out has it */
 	return cmd_start(&l->cmd);
+}
+
+/* Only between the command's lines when both share stdout. */
+static void flush_report(struct live *l)
+{
+	if (l->opts->cmd && l->opts->out == stdout && !l->out.mid_line)
+		fflush(stdout);
 }
 
 static int watch(int ep, int fd)
@@ -198,20 +246,20 @@ static int watch(int ep, int fd)
  */
 static int trace_loop(struct live *l, struct ring_buffer *rb)
 {
-	struct epoll_event evs[2];
+	struct epoll_event evs[3];
 	long long settle_end = 0;
 	int ep, n, err = 0;
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0 || watch(ep, ring_buffer__epoll_fd(rb)) ||
-	    watch(ep, l->cmd.pidfd)) {
+	    watch(ep, l->cmd.pidfd) || watch(ep, l->out.fd)) {
 		fprintf(stderr, "iommufd-trace: epoll: %s\n", strerror(errno));
 		err = -errno;
 	}
 	while (!err || l->opts->cmd) {
 		/* What woke us does not matter: every source is read. */
 		if (ep >= 0)
-			epoll_wait(ep, evs, 2, POLL_MS);
+			epoll_wait(ep, evs, 3, POLL_MS);
 		else
 			poll(NULL, 0, POLL_MS);
 		n = err ? 0 : ring_buffer__consume(rb);
@@ -219,7 +267,10 @@ static int trace_loop(struct live *l, struct ring_buffer *rb)
 			fprintf(stderr, "iommufd-trace: ring buffer: %s\n", strerror(-n));
 			err = n;
 		}
+		if (l->opts->cmd)
+			read_output(l);
 		feed_losses(l, false);
+		flush_report(l);
 		if (stop_signal) {
 			if (!l->cmd.pid)
 				break;
@@ -284,6 +335,21 @@ static void print_attached(const struct live *l)
 		scopes[l->probe.scope]);
 }
 
+/* The model's events and findings go to the report, through attrib in check mode. */
+static int new_model(struct live *l, const struct report_cbs *cbs)
+{
+	l->report = report_new(l->opts->out, &l->opts->report, cbs, l);
+	if (!l->report)
+		return -ENOMEM;
+	if (!l->opts->cmd) {
+		l->model = model_new(&report_sink, l->report);
+		return l->model ? 0 : -ENOMEM;
+	}
+	l->attrib = attrib_new(&report_sink, l->report, l->tracer.output_marks);
+	l->model = l->attrib ? model_new(&attrib_sink, l->attrib) : NULL;
+	return l->model ? 0 : -ENOMEM;
+}
+
 static enum status run(struct live *l)
 {
 	const struct report_cbs cbs = { .fmt_key = fmt_key, .get_stack = get_stack };
@@ -297,9 +363,9 @@ static enum status run(struct live *l)
 	if (err)
 		return err;
 	print_attached(l);
-	l->report = report_new(l->opts->out, &l->opts->report, &cbs, l);
-	l->model = l->report ? model_new(&report_sink, l->report) : NULL;
-	if (l->model)
+	if (l->opts->cmd && l->opts->out == stdout)
+		setvbuf(stdout, NULL, _IOFBF, SHARED_STDOUT_BUF);
+	if (!new_model(l, &cbs))
 		rb = ring_buffer__new(bpf_map__fd(l->tracer.skel->maps.events),
 				      on_event, l, NULL);
 	if (!rb) {
@@ -314,8 +380,12 @@ static enum status run(struct live *l)
 	if (trace_loop(l, rb))
 		goto out;
 	drained = !drain(l, rb);
+	if (l->opts->cmd) {
+		read_output(l);
+		attrib_finish(l->attrib);
+	}
 	feed_losses(l, true);
-	model_finish(l->model, !drained, &sum);
+	model_finish(l->model, !drained || (l->attrib && attrib_error(l->attrib)), &sum);
 	report_summary(l->report, &sum);
 	status = verdict_status(sum.verdict);
 	if (report_flush(l->report)) {
@@ -341,6 +411,7 @@ static void choose_scope(struct live *l)
 		l->probe.scope = SCOPE_FILTER;
 	else
 		l->probe.scope = SCOPE_ALL;
+	l->probe.cmd_output = l->opts->cmd;
 }
 
 /*
@@ -371,7 +442,7 @@ enum status live_run(const struct live_opts *opts)
 	if (!l)
 		return STATUS_ERROR;
 	l->opts = opts;
-	l->cmd.pidfd = -1;
+	l->cmd.pidfd = l->cmd.out = l->cmd.out_w = l->out.fd = -1;
 	choose_scope(l);
 	l->ksyms = ksyms_load();
 	if (!l->ksyms) {
@@ -390,7 +461,10 @@ enum status live_run(const struct live_opts *opts)
 		cmd_signals();
 	ret = run(l);
 	cmd_close(&l->cmd);
+	if (l->out.fd >= 0)
+		close(l->out.fd);
 	model_free(l->model);
+	attrib_free(l->attrib);
 	report_free(l->report);
 	if (l->tracer.skel)
 		tracer_detach(&l->tracer);

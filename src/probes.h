@@ -29,6 +29,7 @@ struct probe_opts {
 	enum scope_mode scope;
 	pid_t pid;			/* traced from the start, with its children */
 	const char *comm;		/* tasks of this name are traced too */
+	bool cmd_output;		/* mark check's command's output in the ring */
 };
 
 #define TRACER_MAX_LINKS 16
@@ -37,6 +38,7 @@ struct tracer {
 	struct iommufd_trace_bpf *skel;
 	enum probe_mode mode;		/* the one in use: kprobe or fentry */
 	int missing_optional;
+	bool output_marks;		/* the command's output is marked */
 	struct bpf_link *links[TRACER_MAX_LINKS];
 	int nr_links;
 };

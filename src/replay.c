@@ -149,6 +149,7 @@ static int read_field(struct replay *rp, const struct field *f, json_t *v,
 	case FK_STACK:
 		return read_stack(rp, f->name, v, &t->stack);
 	case FK_OBJ_TYPE:	/* only in findings, which are not read */
+	case FK_STR:
 		break;
 	}
 	return 0;

@@ -273,6 +273,12 @@ static void json_field(struct report *r, const struct field *f,
 	case FK_STACK:
 		jstack(r, f->name, t->stack);
 		break;
+	case FK_STR:
+		if (*(const char *const *)p) {
+			jname(r, f->name);
+			jstr(r, *(const char *const *)p);
+		}
+		break;
 	}
 }
 
@@ -334,16 +340,19 @@ static void tkey(struct report *r, const char *name, enum key_kind kind,
 			key_str(r, kind, key, buf, sizeof(buf)));
 }
 
-/* A comm is for humans here: keep the line on one line. */
+/* A string for humans: kept on one line. */
+static void ttext(struct report *r, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, r->out);
+}
+
 static void tcomm(struct report *r, const char *comm)
 {
-	char buf[TASK_COMM_LEN + 1], *p;
+	char buf[TASK_COMM_LEN + 1];
 
 	comm_str(comm, buf);
-	for (p = buf; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	fputs(buf, r->out);
+	ttext(r, buf);
 }
 
 static void text_field(struct report *r, const struct field *f,
@@ -385,6 +394,7 @@ static void text_field(struct report *r, const struct field *f,
 		}
 		break;
 	case FK_STACK:		/* only under findings */
+	case FK_STR:		/* only in findings, in their prose */
 		break;
 	}
 }
@@ -409,15 +419,26 @@ static void text_event(struct report *r, const struct record *row,
 	fputc('\n', r->out);
 }
 
+/* "FINDING name: ", "FINDING name in test TEST: " */
+static void text_finding_head(struct report *r, const struct finding *f)
+{
+	fprintf(r->out, "FINDING %s", finding_record(f->type)->name);
+	if (f->test) {
+		fputs(" in test ", r->out);
+		ttext(r, f->test);
+	}
+	fputs(": ", r->out);
+}
+
 static void text_finding(struct report *r, const struct finding *f)
 {
 	const char *frames[REPORT_MAX_FRAMES];
 	char b1[32], b2[32], b3[32];
 	int i, n;
 
+	text_finding_head(r, f);
 	if (f->type == FINDING_LEAK) {
-		fprintf(r->out, "FINDING %s: %s %u", finding_record(f->type)->name,
-			obj_type_name(f->obj_type), f->id);
+		fprintf(r->out, "%s %u", obj_type_name(f->obj_type), f->id);
 		if (f->obj_type == OBJ_VDEVICE)
 			fprintf(r->out, " (virt_id 0x%llx)", f->virt_id);
 		fprintf(r->out, " still alive at release of ictx %s [obj %s]\n",
@@ -426,9 +447,8 @@ static void text_finding(struct report *r, const struct finding *f)
 				b2, sizeof(b2)));
 		return;
 	}
-	fprintf(r->out, "FINDING %s: vdevice %u (virt_id 0x%llx) "
+	fprintf(r->out, "vdevice %u (virt_id 0x%llx) "
 		"of device %u in ictx %s outlived its unbind (",
-		finding_record(f->type)->name,
 		f->id, f->virt_id, f->idev_id,
 		key_str(r, KEY_ICTX, f->ictx, b1, sizeof(b1)));
 	if (f->task.has_pid) {
