@@ -18,6 +18,7 @@
  *	attrib_line(a, line, len, end);	// each line of the output, as read
  *	attrib_read(a, off);		// bytes of output read so far
  *	attrib_finish(a);		// the command and its output are done
+ *	ktap_write(..., attrib_tests(a, &n), ..., attrib_findings(a, &nf), ...);
  */
 #ifndef ATTRIB_H
 #define ATTRIB_H

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * KTAP (Documentation/dev-tools/ktap.rst) and the kselftest harness's
- * output: what a line of the command says.
+ * output: what a line of the command says, and our report as a KTAP
+ * document with a result per test of the command.
  */
 #ifndef KTAP_H
 #define KTAP_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <linux/types.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "report.h"
 
 enum ktap_kind {
 	KTAP_OTHER,
@@ -43,5 +45,17 @@ struct ktap_test {
 	__u64 result_end;	/* end of its result line, 0: none (yet) */
 	size_t nfindings;
 };
+
+/*
+ * Writes our report as KTAP version 1: a result per test of the command,
+ * "not ok" where findings have its name (finding.test points at
+ * test.name), each finding as "# " lines of the text report before it; a
+ * last result "iommufd-trace" when findings belong to no test or the
+ * verdict is inconclusive; the summary as "# " lines.  Returns 0 or -errno.
+ */
+int ktap_write(FILE *out, const struct ktap_test *tests, size_t ntests,
+	       const struct finding *findings, size_t nfindings,
+	       const struct model_summary *sum,
+	       const struct report_cbs *cbs, void *cb_arg);
 
 #endif /* KTAP_H */

@@ -19,6 +19,7 @@
 #include "iommufd_trace.skel.h"
 #include "iref.h"
 #include "ksyms.h"
+#include "ktap.h"
 #include "live.h"
 #include "model.h"
 #include "preflight.h"
@@ -345,9 +346,29 @@ static int new_model(struct live *l, const struct report_cbs *cbs)
 		l->model = model_new(&report_sink, l->report);
 		return l->model ? 0 : -ENOMEM;
 	}
-	l->attrib = attrib_new(&report_sink, l->report, l->tracer.output_marks);
+	/* KTAP prints nothing before the end. */
+	l->attrib = attrib_new(l->opts->ktap ? NULL : &report_sink, l->report,
+			       l->tracer.output_marks);
 	l->model = l->attrib ? model_new(&attrib_sink, l->attrib) : NULL;
 	return l->model ? 0 : -ENOMEM;
+}
+
+/* The summary line, or in KTAP the whole report. */
+static int end_report(struct live *l, const struct report_cbs *cbs,
+		      const struct model_summary *sum)
+{
+	const struct ktap_test *tests;
+	const struct finding *findings;
+	size_t ntests, nfindings;
+
+	if (!l->opts->ktap) {
+		report_summary(l->report, sum);
+		return 0;
+	}
+	tests = attrib_tests(l->attrib, &ntests);
+	findings = attrib_findings(l->attrib, &nfindings);
+	return ktap_write(l->opts->out, tests, ntests, findings, nfindings, sum,
+			  cbs, l);
 }
 
 static enum status run(struct live *l)
@@ -386,10 +407,11 @@ static enum status run(struct live *l)
 	}
 	feed_losses(l, true);
 	model_finish(l->model, !drained || (l->attrib && attrib_error(l->attrib)), &sum);
-	report_summary(l->report, &sum);
 	status = verdict_status(sum.verdict);
-	if (report_flush(l->report)) {
-		fprintf(stderr, "iommufd-trace: cannot write the report: %s\n", strerror(errno));
+	err = end_report(l, &cbs, &sum);
+	if (err || report_flush(l->report)) {
+		fprintf(stderr, "iommufd-trace: cannot write the report: %s\n",
+			strerror(err ? -err : errno));
 		status = status_worst(status, STATUS_ERROR);
 	}
 out:

@@ -16,6 +16,7 @@ struct live_opts {
 	FILE *out;		/* the report */
 	char **cmd;		/* check mode: the command, NULL-terminated */
 	bool system_wide;	/* check: every context, not only the command's */
+	bool ktap;		/* check: the report in KTAP */
 };
 
 /* Returns the exit status. */

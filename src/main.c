@@ -29,6 +29,7 @@ static const char usage[] =
 "  -o, --output FILE     write the report to FILE, not stdout (check mode\n"
 "                        leaves stdout to CMD)\n"
 "  --system-wide         check: judge every context, not only CMD's\n"
+"  --ktap                check: the report as KTAP, a result per test of CMD\n"
 "  --pid PID             trace only the contexts of process PID and of the\n"
 "                        processes it forks from then on\n"
 "  --comm NAME           trace only the contexts of tasks called NAME\n"
@@ -43,7 +44,7 @@ static const char usage[] =
 
 enum {
 	OPT_JSON = 256, OPT_NO_EVENTS, OPT_PROBE_MODE, OPT_RINGBUF, OPT_RAW,
-	OPT_VERBOSE, OPT_SYSTEM_WIDE, OPT_PID, OPT_COMM,
+	OPT_VERBOSE, OPT_SYSTEM_WIDE, OPT_KTAP, OPT_PID, OPT_COMM,
 };
 
 static const struct option long_opts[] = {
@@ -54,6 +55,7 @@ static const struct option long_opts[] = {
 	{ "raw-pointers", no_argument, NULL, OPT_RAW },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "system-wide", no_argument, NULL, OPT_SYSTEM_WIDE },
+	{ "ktap", no_argument, NULL, OPT_KTAP },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "output", required_argument, NULL, 'o' },
@@ -137,6 +139,9 @@ static int parse_options(int argc, char **argv, struct live_opts *o,
 		case OPT_SYSTEM_WIDE:
 			o->system_wide = true;
 			break;
+		case OPT_KTAP:
+			o->ktap = true;
+			break;
 		case OPT_PID:
 			if (parse_pid(optarg, &o->probe.pid))
 				return bad_usage("--pid takes a process id", optarg);
@@ -189,11 +194,13 @@ int main(int argc, char **argv)
 			return bad_usage("check needs a command: check [OPTIONS] -- CMD...", NULL);
 		if (opts.probe.pid || opts.probe.comm)
 			return bad_usage("check traces its command: --pid and --comm are for live tracing", NULL);
+		if (opts.ktap && opts.report.format == REPORT_JSON)
+			return bad_usage("--ktap and --json are two formats: choose one", NULL);
 		opts.cmd = &argv[optind];
 	} else if (optind < argc) {
 		return bad_usage("unexpected argument", argv[optind]);
-	} else if (opts.system_wide) {
-		return bad_usage("--system-wide is for check", NULL);
+	} else if (opts.system_wide || opts.ktap) {
+		return bad_usage("--system-wide and --ktap are for check", NULL);
 	}
 	ret = live_run(&opts);
 	if (output && fclose(opts.out)) {
