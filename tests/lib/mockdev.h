@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The iommufd selftest mock device, driven from test programs that run in
- * the test VM (tests/bench/workload.c, tests/e2e/neighbour.c).  Each call
- * is one ioctl on context @fd; 0 or -1 with errno set.
+ * the test VM (tests/bench/workload.c, tests/e2e/neighbour.c and
+ * handover.c).  Each call is one ioctl on context @fd; 0 or -1 with errno
+ * set.
  */
 #ifndef MOCKDEV_H
 #define MOCKDEV_H
