@@ -289,6 +289,41 @@ static void ktap_own_result(void)
 	attrib_free(a);
 }
 
+static char *report_of(enum report_format format, const char *test)
+{
+	const struct report_opts opts = { .format = format };
+	struct finding f = { .type = FINDING_ORPHAN, .id = 8, .test = test };
+	struct report *r;
+	size_t len;
+	char *buf;
+	FILE *out = open_memstream(&buf, &len);
+
+	r = report_new(out, &opts, NULL, NULL);
+	report_finding(r, &f);
+	report_free(r);
+	fclose(out);
+	return buf;
+}
+
+/* The test in JSON and in text when it is known, nothing when not. */
+static void a_finding_with_its_test(void)
+{
+	char *s;
+
+	s = report_of(REPORT_JSON, "t\"1");
+	CHECK(strstr(s, ",\"test\":\"t\\\"1\"}\n"));
+	free(s);
+	s = report_of(REPORT_JSON, NULL);
+	CHECK(!strstr(s, "\"test\""));
+	free(s);
+	s = report_of(REPORT_TEXT, "t\n1");
+	CHECK(!strncmp(s, "FINDING orphaned_vdevice in test t?1: vdevice 8 ", 48));
+	free(s);
+	s = report_of(REPORT_TEXT, NULL);
+	CHECK(!strncmp(s, "FINDING orphaned_vdevice: vdevice 8 ", 36));
+	free(s);
+}
+
 /* A report of the kind check --ktap -- iommufd writes, for kunit.py. */
 static int write_sample(const char *path)
 {
@@ -331,5 +366,6 @@ int main(int argc, char **argv)
 	RUN(tests_as_the_command_printed_them);
 	RUN(ktap_report);
 	RUN(ktap_own_result);
+	RUN(a_finding_with_its_test);
 	return TEST_STATUS();
 }
