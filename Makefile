@@ -43,8 +43,9 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
 # One fully static binary: it runs as it is in the test VM's initramfs.
 LDLIBS := -static -l:libbpf.a -l:libelf.a -l:libjansson.a -lz
 
-TOOL_SRCS := main.c live.c probes.c preflight.c ksyms.c \
-	model.c store.c vocab.c report.c replay.c intern.c outfile.c
+TOOL_SRCS := main.c live.c probes.c preflight.c ksyms.c scope.c cmd.c \
+	cmdout.c attrib.c ktap.c model.c store.c vocab.c report.c replay.c \
+	intern.c outfile.c
 TOOL_OBJS := $(addprefix $(OUTPUT)/,$(TOOL_SRCS:.c=.o))
 TOOL := $(OUTPUT)/iommufd-trace
 SKEL := $(OUTPUT)/iommufd_trace.skel.h
@@ -69,7 +70,7 @@ endif
 .PHONY: all deps test unit replay-test e2e demo bench clean vmlinux-h
 all: $(TOOL) $(OUTPUT)/guest/iommufd-trace
 
-$(OUTPUT)/iommufd_trace.bpf.o: bpf/iommufd_trace.bpf.c $(VMLINUX_H) src/iommufd_trace.h
+$(OUTPUT)/iommufd_trace.bpf.o: bpf/iommufd_trace.bpf.c $(wildcard bpf/*.bpf.h) $(VMLINUX_H) src/iommufd_trace.h
 	@mkdir -p $(@D)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -79,7 +80,7 @@ $(SKEL): $(OUTPUT)/iommufd_trace.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name iommufd_trace_bpf > $@
 
 # The skeleton is only needed by the files that load the programs.
-$(OUTPUT)/live.o $(OUTPUT)/probes.o: $(SKEL)
+$(OUTPUT)/live.o $(OUTPUT)/probes.o $(OUTPUT)/scope.o: $(SKEL)
 
 $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)

@@ -82,13 +82,13 @@ static __always_inline void count_loss(enum loss_kind kind)
 	__sync_fetch_and_add(&losses[kind], 1);
 }
 
-static __always_inline struct event *reserve(u32 type, u64 ictx)
+#include "scope.bpf.h"
+
+static __always_inline struct event *reserve_raw(u32 type, u64 ictx)
 {
 	struct event *e;
 	u64 id = bpf_get_current_pid_tgid();
 
-	if (!armed)
-		return NULL;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_loss(LOSS_RINGBUF);
@@ -104,6 +104,14 @@ static __always_inline struct event *reserve(u32 type, u64 ictx)
 	return e;
 }
 
+/* Every event passes here: nothing before all programs are attached, nothing out of scope. */
+static __always_inline struct event *reserve(u32 type, u64 ictx)
+{
+	if (!armed || !in_scope(ictx))
+		return NULL;
+	return reserve_raw(type, ictx);
+}
+
 static __always_inline void submit(struct event *e)
 {
 	u64 flags = 0;
@@ -114,12 +122,13 @@ static __always_inline void submit(struct event *e)
 	bpf_ringbuf_submit(e, flags);
 }
 
+/* The entry of an event on @ictx: gated like reserve(). */
 static __always_inline void stash_put(u32 slot, u64 ictx, u64 obj, u32 id)
 {
 	struct stash_key key = { .tid = (u32)bpf_get_current_pid_tgid(), .slot = slot };
 	struct stash val = { .ictx = ictx, .obj = obj, .id = id };
 
-	if (!armed)
+	if (!armed || !in_scope(ictx))
 		return;
 	if (bpf_map_update_elem(&stash_map, &key, &val, BPF_ANY))
 		count_loss(LOSS_STASH);
@@ -165,8 +174,12 @@ static __always_inline void on_finalize(struct iommufd_ctx *ictx,
 		submit(e);
 		return;
 	}
-	if (!obj_is(obj, vdev_type))
+	if (!obj_is(obj, vdev_type)) {
+		/* Not reported, but it may be a traced task's first use of the context. */
+		if (armed)
+			in_scope((u64)ictx);
 		return;
+	}
 	e = reserve(EV_VDEV_ALLOC, (u64)ictx);
 	if (!e)
 		return;
@@ -312,6 +325,7 @@ static __always_inline void emit_release(u64 ictx)
 
 	if (e)
 		submit(e);
+	scope_forget(ictx);
 }
 
 static __always_inline void on_release_return(void)
@@ -452,3 +466,5 @@ int BPF_KPROBE(kprobe_abort, struct iommufd_ctx *ictx, struct iommufd_object *ob
 	on_abort(ictx, obj);
 	return 0;
 }
+
+#include "cmd.bpf.h"

@@ -25,10 +25,24 @@ enum obj_type {
 	OBJ_TYPE_MAX,
 };
 
+/* Records that are not iommufd events: where the ring stands, for user space. */
+enum mark_type {
+	MARK_FENCE = 0x100,	/* user space's fence: all before it is read */
+	MARK_CMD_OUTPUT,	/* check's command wrote id bytes to its stdout */
+};
+
+/* Which events the programs keep (bpf/scope.bpf.h). */
+enum scope_mode {
+	SCOPE_ALL,		/* every event, no task or context followed */
+	SCOPE_TRACK,		/* every event; the traced tasks' contexts followed */
+	SCOPE_FILTER,		/* only events on the traced tasks' contexts */
+};
+
 /* Why an event could not be delivered; indexes the loss counters. */
 enum loss_kind {
 	LOSS_RINGBUF,		/* ring buffer full */
 	LOSS_STASH,		/* entry/return stash map full */
+	LOSS_SCOPE,		/* traced task or context map full */
 	LOSS_KIND_MAX,
 };
 

@@ -1,40 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
-#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/random.h>
-#include <sys/wait.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "attrib.h"
+#include "cmd.h"
+#include "cmdout.h"
 #include "iommufd_trace.skel.h"
 #include "iref.h"
 #include "ksyms.h"
+#include "ktap.h"
 #include "live.h"
 #include "model.h"
 #include "outfile.h"
 #include "preflight.h"
+#include "scope.h"
 #include "status.h"
 
 #define STACK_DEPTH 127
-/* How long check mode waits for events after the command exited. */
+/*
+ * After the command exited: how long its contexts may take to be released
+ * (by a descendant, or in a kworker's delayed fput); then how long the
+ * ring may take to give up what was reserved before the fence.
+ */
 #define SETTLE_MS 500
+#define FENCE_MS 2000
 #define POLL_MS 100
+/* The report shares stdout with the command: flushed between its lines. */
+#define SHARED_STDOUT_BUF (1 << 16)
 
 struct live {
 	const struct live_opts *opts;
+	struct probe_opts probe;
 	struct tracer tracer;
 	struct kernel_info ki;
 	struct ksyms *ksyms;
 	struct model *model;
 	struct report *report;
 	FILE *out;		/* the report's */
+	struct attrib *attrib;	/* check mode: findings wait for their test */
+	struct cmd cmd;
+	struct cmdout cmdout;	/* check mode: the command's stdout */
+	bool fenced;		/* the fence has been read */
 	__u64 run_key;		/* per-run secret for pointer tokens */
 	__u64 lost_seen;	/* losses already fed to the model */
 	__u64 misses;		/* recursion misses, as last read */
@@ -149,7 +166,20 @@ static int on_event(void *arg, void *data, size_t size)
 {
 	const struct event *e = data;
 	struct live *l = arg;
-	struct trace_event ev = {
+	struct trace_event ev;
+
+	if (size < sizeof(*e))
+		return 0;
+	if (e->type == MARK_FENCE) {
+		l->fenced = true;
+		return 0;
+	}
+	if (e->type == MARK_CMD_OUTPUT) {
+		if (l->attrib)
+			attrib_written(l->attrib, e->id);
+		return 0;
+	}
+	ev = (struct trace_event){
 		.type = e->type, .ts = e->ts, .ictx = e->ictx, .obj = e->obj,
 		.obj_type = e->obj_type,
 		.idev = e->idev, .dev = e->dev, .virt_id = e->virt_id,
@@ -158,156 +188,303 @@ static int on_event(void *arg, void *data, size_t size)
 		.task.stack = e->stack_id >= 0 && e->type == EV_UNBIND ?
 			      iref_of(e->stack_id) : 0,
 	};
-
-	if (size < sizeof(*e))
-		return 0;
 	memcpy(ev.task.comm, e->comm, sizeof(ev.task.comm));
 	l->last_ts = e->ts;
 	model_feed(l->model, &ev);
 	return 0;
 }
 
-/*
- * Starts CMD; the tracer is attached already. An exec failure comes back
- * through a close-on-exec pipe: it is an error, not a clean run.
- */
-static pid_t start_command(char **cmd)
+static void on_line(void *arg, const char *line, size_t len, __u64 end)
 {
-	int fds[2], err = 0;
-	pid_t pid;
-
-	if (pipe2(fds, O_CLOEXEC)) {
-		fprintf(stderr, "iommufd-trace: pipe: %s\n", strerror(errno));
-		return -1;
-	}
-	pid = fork();
-	if (pid == 0) {
-		close(fds[0]);
-		execvp(cmd[0], cmd);
-		err = errno;
-		if (write(fds[1], &err, sizeof(err)) != sizeof(err))
-			_exit(126);
-		_exit(127);
-	}
-	close(fds[1]);
-	if (pid < 0)
-		fprintf(stderr, "iommufd-trace: fork: %s\n", strerror(errno));
-	else if (read(fds[0], &err, sizeof(err)) == sizeof(err)) {
-		fprintf(stderr, "iommufd-trace: cannot run %s: %s\n", cmd[0], strerror(err));
-		waitpid(pid, NULL, 0);
-		pid = -1;
-	}
-	close(fds[0]);
-	return pid;
+	attrib_line(arg, line, len, end);
 }
 
-/* Polls until a signal, or until the command has exited and settled. */
-static int trace_loop(struct live *l, struct ring_buffer *rb, pid_t child,
-		      int *cmd_status)
+/* The command's output so far: passed on, its lines to attrib. */
+static void read_output(struct live *l)
 {
-	long long settle_end = 0;
-	int n, status;
+	int err;
 
-	for (;;) {
-		n = ring_buffer__poll(rb, POLL_MS);
-		/* Wake-ups are batched (probes.c): read a quiet ring on the timer. */
-		if (!n)
-			n = ring_buffer__consume(rb);
-		if (n < 0 && n != -EINTR) {
+	if (l->cmdout.fd < 0)
+		return;
+	err = cmdout_read(&l->cmdout);
+	if (err)
+		fprintf(stderr, "iommufd-trace: reading the output of %s: %s\n",
+			l->opts->cmd[0], strerror(-err));
+	attrib_read(l->attrib, l->cmdout.off);
+}
+
+/*
+ * Starts the command, traced from its fork on, its output marked from
+ * its first write.  Nothing starts once a stop signal has come.
+ */
+static int start_command(struct live *l)
+{
+	struct stat st;
+	int err;
+
+	l->cmd.argv = l->opts->cmd;
+	if (cmd_pipe(&l->cmd))
+		return -1;
+	if (fstat(l->cmd.out, &st) == 0)
+		l->tracer.skel->bss->out_pipe_ino = st.st_ino;
+	err = scope_add_self(&l->tracer);
+	if (err) {
+		fprintf(stderr, "iommufd-trace: cannot trace the command: %s\n", strerror(-err));
+		return -1;
+	}
+	if (stop_signal) {
+		fprintf(stderr, "iommufd-trace: signal %d before %s started\n",
+			(int)stop_signal, l->opts->cmd[0]);
+		return -1;
+	}
+	l->cmdout = (struct cmdout){
+		.fd = l->cmd.out, .to = STDOUT_FILENO,
+		.on_line = on_line, .arg = l->attrib,
+	};
+	l->cmd.out = -1;	/* l->cmdout has it */
+	return cmd_start(&l->cmd);
+}
+
+/* Only between the command's lines when both share stdout. */
+static void flush_report(struct live *l)
+{
+	if (l->opts->cmd && l->out == stdout && !l->cmdout.mid_line)
+		fflush(stdout);
+}
+
+static int watch(int ep, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return fd < 0 ? 0 : epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/*
+ * Until a signal, or in check mode until the command has exited and its
+ * contexts are released, SETTLE_MS at most.  A busy ring never holds it
+ * up.  After a ring buffer error, only the command is waited for.
+ */
+static int trace_loop(struct live *l, struct ring_buffer *rb)
+{
+	struct epoll_event evs[3];
+	long long settle_end = 0;
+	int ep, n, err = 0;
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0 || watch(ep, ring_buffer__epoll_fd(rb)) ||
+	    watch(ep, l->cmd.pidfd) || watch(ep, l->cmdout.fd)) {
+		fprintf(stderr, "iommufd-trace: epoll: %s\n", strerror(errno));
+		err = -errno;
+	}
+	while (!err || l->opts->cmd) {
+		/* What woke us does not matter: every source is read. */
+		if (ep >= 0)
+			epoll_wait(ep, evs, 3, POLL_MS);
+		else
+			poll(NULL, 0, POLL_MS);
+		n = err ? 0 : ring_buffer__consume(rb);
+		if (n < 0) {
 			fprintf(stderr, "iommufd-trace: ring buffer: %s\n", strerror(-n));
-			return -1;
+			err = n;
 		}
+		if (l->opts->cmd)
+			read_output(l);
 		feed_losses(l, false);
+		flush_report(l);
 		if (stop_signal) {
-			if (child > 0)
-				kill(child, stop_signal);
-			else
+			if (!l->cmd.pid)
 				break;
+			kill(l->cmd.pid, stop_signal);
 			stop_signal = 0;
 		}
-		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
-			*cmd_status = status;
-			child = 0;
-			/* Its contexts were released on exit: collect the events. */
+		if (!l->opts->cmd)
+			continue;
+		/* Its pidfd, readable for good, leaves the epoll set when reaped. */
+		if (!settle_end && cmd_reaped(&l->cmd))
 			settle_end = now_ms() + SETTLE_MS;
-		}
-		if (settle_end && n <= 0 && now_ms() >= settle_end)
+		if (settle_end && (err || now_ms() >= settle_end ||
+				   !scope_ctxs_open(&l->tracer)))
 			break;
 	}
-	ring_buffer__consume(rb);
-	feed_losses(l, true);
+	if (ep >= 0)
+		close(ep);
+	return err;
+}
+
+/* Reads the ring up to a fence put in now: every event reserved before it. */
+static int drain(struct live *l, struct ring_buffer *rb)
+{
+	long long deadline = now_ms() + FENCE_MS;
+	bool put = false;
+	int n;
+
+	l->fenced = false;
+	while (!l->fenced) {
+		if (now_ms() > deadline) {
+			fprintf(stderr, "iommufd-trace: the ring buffer did not drain in %d ms\n", FENCE_MS);
+			return -ETIMEDOUT;
+		}
+		if (!put) {
+			n = tracer_run(l->tracer.skel->progs.fence);
+			if (n < 0)
+				return n;
+			put = n;
+		}
+		n = ring_buffer__poll(rb, 10);
+		if (n < 0 && n != -EINTR)
+			return n;
+	}
 	return 0;
 }
 
 static void print_attached(const struct live *l)
 {
-	fprintf(stderr, "iommufd-trace: %d probes attached (%s)%s; iommufd %s; %s\n",
+	static const char *const scopes[] = {
+		[SCOPE_ALL] = "every context",
+		[SCOPE_TRACK] = "every context",
+		[SCOPE_FILTER] = "the traced processes' contexts only",
+	};
+
+	fprintf(stderr, "iommufd-trace: %d probes attached (%s)%s; iommufd %s; %s; %s\n",
 		l->tracer.nr_links, probe_mode_name(l->tracer.mode),
 		l->tracer.missing_optional ? ", some optional ones missing" : "",
 		l->ki.iommufd_module ? "module" : "built in",
 		l->ki.vdev_has_idev ?
 		"vdevices are tied to their device (v6.17+ shape)" :
-		"vdevices hold only the struct device (v6.13-v6.16 shape: orphans possible)");
+		"vdevices hold only the struct device (v6.13-v6.16 shape: orphans possible)",
+		scopes[l->probe.scope]);
+}
+
+/* The model's events and findings go to the report, through attrib in check mode. */
+static int new_model(struct live *l, const struct report_cbs *cbs)
+{
+	l->report = report_new(l->out, &l->opts->report, cbs, l);
+	if (!l->report)
+		return -ENOMEM;
+	if (!l->opts->cmd) {
+		l->model = model_new(&report_sink, l->report);
+		return l->model ? 0 : -ENOMEM;
+	}
+	/* KTAP prints nothing before the end. */
+	l->attrib = attrib_new(l->opts->ktap ? NULL : &report_sink, l->report,
+			       l->tracer.output_marks);
+	l->model = l->attrib ? model_new(&attrib_sink, l->attrib) : NULL;
+	return l->model ? 0 : -ENOMEM;
+}
+
+/* The summary line, or in KTAP the whole report. */
+static int end_report(struct live *l, const struct report_cbs *cbs,
+		      const struct model_summary *sum)
+{
+	const struct ktap_test *tests;
+	const struct finding *findings;
+	size_t ntests, nfindings;
+
+	if (!l->opts->ktap) {
+		report_summary(l->report, sum);
+		return 0;
+	}
+	tests = attrib_tests(l->attrib, &ntests);
+	findings = attrib_findings(l->attrib, &nfindings);
+	return ktap_write(l->out, tests, ntests, findings, nfindings, sum,
+			  cbs, l);
 }
 
 static enum status run(struct live *l)
 {
 	const struct report_cbs cbs = { .fmt_key = fmt_key, .get_stack = get_stack };
+	struct ring_buffer *rb = NULL;
 	struct model_summary sum;
-	struct ring_buffer *rb;
-	enum status status;
-	int cmd_status = -1, err;
-	pid_t child = 0;
+	enum status status = STATUS_ERROR;
+	bool started = false, drained;
+	int err;
 
-	err = tracer_attach(&l->tracer, &l->opts->probe, &l->ki, l->ksyms);
+	err = tracer_attach(&l->tracer, &l->probe, &l->ki, l->ksyms);
 	if (err)
 		return err;
 	print_attached(l);
-	l->report = report_new(l->out, &l->opts->report, &cbs, l);
-	l->model = l->report ? model_new(&report_sink, l->report) : NULL;
-	rb = ring_buffer__new(bpf_map__fd(l->tracer.skel->maps.events), on_event, l, NULL);
-	if (!l->model || !rb) {
+	if (l->opts->cmd && l->out == stdout)
+		setvbuf(stdout, NULL, _IOFBF, SHARED_STDOUT_BUF);
+	if (!new_model(l, &cbs))
+		rb = ring_buffer__new(bpf_map__fd(l->tracer.skel->maps.events),
+				      on_event, l, NULL);
+	if (!rb) {
 		fprintf(stderr, "iommufd-trace: out of memory\n");
-		ring_buffer__free(rb);
-		return STATUS_ERROR;
+		goto out;
 	}
 	if (l->opts->cmd) {
-		child = start_command(l->opts->cmd);
-		if (child < 0) {
-			ring_buffer__free(rb);
-			return STATUS_ERROR;
-		}
+		if (start_command(l))
+			goto out;
+		started = true;
 	}
-	err = trace_loop(l, rb, child, &cmd_status);
-	ring_buffer__free(rb);
-	if (err)
-		return STATUS_ERROR;
-	model_finish(l->model, false, &sum);
-	report_summary(l->report, &sum);
+	if (trace_loop(l, rb))
+		goto out;
+	drained = !drain(l, rb);
+	if (l->opts->cmd) {
+		read_output(l);
+		attrib_finish(l->attrib);
+	}
+	feed_losses(l, true);
+	model_finish(l->model, !drained || (l->attrib && attrib_error(l->attrib)), &sum);
 	status = verdict_status(sum.verdict);
-	if (report_flush(l->report)) {
-		fprintf(stderr, "iommufd-trace: cannot write the report: %s\n", strerror(errno));
-		return status_worst(status, STATUS_ERROR);
+	err = end_report(l, &cbs, &sum);
+	if (err || report_flush(l->report)) {
+		fprintf(stderr, "iommufd-trace: cannot write the report: %s\n",
+			strerror(err ? -err : errno));
+		status = status_worst(status, STATUS_ERROR);
 	}
-	if (l->opts->cmd && WIFEXITED(cmd_status))
-		fprintf(stderr, "iommufd-trace: %s exited with status %d\n",
-			l->opts->cmd[0], WEXITSTATUS(cmd_status));
-	else if (l->opts->cmd && WIFSIGNALED(cmd_status))
-		fprintf(stderr, "iommufd-trace: %s was killed by signal %d\n",
-			l->opts->cmd[0], WTERMSIG(cmd_status));
+out:
+	ring_buffer__free(rb);
+	if (started) {
+		cmd_wait(&l->cmd);
+		cmd_tell_status(&l->cmd);
+	}
 	return status;
+}
+
+/* Check judges its command's contexts; live mode every context, or those of --pid, --comm. */
+static void choose_scope(struct live *l)
+{
+	l->probe = l->opts->probe;
+	if (l->opts->cmd)
+		l->probe.scope = l->opts->system_wide ? SCOPE_TRACK : SCOPE_FILTER;
+	else if (l->probe.pid || l->probe.comm)
+		l->probe.scope = SCOPE_FILTER;
+	else
+		l->probe.scope = SCOPE_ALL;
+	l->probe.cmd_output = l->opts->cmd;
+}
+
+/*
+ * A stop signal, unless we were started with it ignored (as a shell does
+ * for background jobs): then we ignore it too, and so does the command.
+ */
+static void catch_signal(int sig)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, old;
+
+	if (!sigaction(sig, NULL, &old) && old.sa_handler != SIG_IGN)
+		sigaction(sig, &sa, NULL);
 }
 
 enum status live_run(const struct live_opts *opts)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	enum status ret = STATUS_ERROR;
 	struct live *l;
 
+	if (opts->probe.pid && kill(opts->probe.pid, 0) && errno == ESRCH) {
+		fprintf(stderr, "iommufd-trace: --pid %d: no such process\n", opts->probe.pid);
+		return STATUS_ERROR;
+	}
+	/* From the start: a signal while the tracer loads stops it before the command. */
+	catch_signal(SIGINT);
+	catch_signal(SIGTERM);
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return STATUS_ERROR;
 	l->opts = opts;
+	l->cmd.pidfd = l->cmd.out = l->cmd.out_w = l->cmdout.fd = -1;
+	choose_scope(l);
 	l->ksyms = ksyms_load();
 	if (!l->ksyms) {
 		fprintf(stderr, "iommufd-trace: cannot read /proc/kallsyms: %s\n", strerror(errno));
@@ -326,11 +503,15 @@ enum status live_run(const struct live_opts *opts)
 		 stdout;
 	if (!l->out)
 		goto out;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	if (opts->cmd)
+		cmd_signals();
 	ret = run(l);
 out:
+	cmd_close(&l->cmd);
+	if (l->cmdout.fd >= 0)
+		close(l->cmdout.fd);
 	model_free(l->model);
+	attrib_free(l->attrib);
 	report_free(l->report);
 	if (l->tracer.skel)
 		tracer_detach(&l->tracer);

@@ -13,6 +13,8 @@ struct live_opts {
 	bool raw_pointers;
 	const char *output;	/* the report's file (-o), NULL: stdout */
 	char **cmd;		/* check mode: the command, NULL-terminated */
+	bool system_wide;	/* check: every context, not only the command's */
+	bool ktap;		/* check: the report in KTAP */
 };
 
 /* Returns the exit status. */

@@ -27,6 +27,11 @@ static const char usage[] =
 "  --no-events           print findings and the summary only\n"
 "  -o, --output FILE     write the report to FILE, not stdout (check mode\n"
 "                        leaves stdout to CMD)\n"
+"  --system-wide         check: judge every context, not only CMD's\n"
+"  --ktap                check: the report as KTAP, a result per test of CMD\n"
+"  --pid PID             trace only the contexts of process PID and of the\n"
+"                        processes it forks from then on\n"
+"  --comm NAME           trace only the contexts of tasks called NAME\n"
 "  --probe-mode MODE     auto (fentry if the kernel can, else kprobe),\n"
 "                        kprobe or fentry (default auto)\n"
 "  --ringbuf-size BYTES  ring buffer size, a power of 2 >= 4096 (default 1 MiB)\n"
@@ -36,7 +41,10 @@ static const char usage[] =
 "Exit status: 0 clean, 1 findings, 2 usage or environment error,\n"
 "3 inconclusive (events lost or a mandatory probe missing).\n";
 
-enum { OPT_JSON = 256, OPT_NO_EVENTS, OPT_PROBE_MODE, OPT_RINGBUF, OPT_RAW, OPT_VERBOSE };
+enum {
+	OPT_JSON = 256, OPT_NO_EVENTS, OPT_PROBE_MODE, OPT_RINGBUF, OPT_RAW,
+	OPT_VERBOSE, OPT_SYSTEM_WIDE, OPT_KTAP, OPT_PID, OPT_COMM,
+};
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -45,6 +53,10 @@ static const struct option long_opts[] = {
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
 	{ "raw-pointers", no_argument, NULL, OPT_RAW },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "system-wide", no_argument, NULL, OPT_SYSTEM_WIDE },
+	{ "ktap", no_argument, NULL, OPT_KTAP },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{}
@@ -73,6 +85,17 @@ static int parse_ringbuf(const char *arg, size_t *bytes)
 	if (*end || v < 4096 || v > (1ULL << 30) || (v & (v - 1)))
 		return -1;
 	*bytes = v;
+	return 0;
+}
+
+static int parse_pid(const char *arg, pid_t *pid)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (!*arg || *end || !v || v > INT32_MAX)
+		return -1;
+	*pid = v;
 	return 0;
 }
 
@@ -111,6 +134,19 @@ static int parse_options(int argc, char **argv, struct live_opts *o)
 		case OPT_VERBOSE:
 			verbose = o->probe.verbose = true;
 			break;
+		case OPT_SYSTEM_WIDE:
+			o->system_wide = true;
+			break;
+		case OPT_KTAP:
+			o->ktap = true;
+			break;
+		case OPT_PID:
+			if (parse_pid(optarg, &o->probe.pid))
+				return bad_usage("--pid takes a process id", optarg);
+			break;
+		case OPT_COMM:
+			o->probe.comm = optarg;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			exit(0);
@@ -143,9 +179,15 @@ int main(int argc, char **argv)
 	if (check) {
 		if (optind >= argc)
 			return bad_usage("check needs a command: check [OPTIONS] -- CMD...", NULL);
+		if (opts.probe.pid || opts.probe.comm)
+			return bad_usage("check traces its command: --pid and --comm are for live tracing", NULL);
+		if (opts.ktap && opts.report.format == REPORT_JSON)
+			return bad_usage("--ktap and --json are two formats: choose one", NULL);
 		opts.cmd = &argv[optind];
 	} else if (optind < argc) {
 		return bad_usage("unexpected argument", argv[optind]);
+	} else if (opts.system_wide || opts.ktap) {
+		return bad_usage("--system-wide and --ktap are for check", NULL);
 	}
 	return live_run(&opts);
 }

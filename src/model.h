@@ -37,6 +37,8 @@ struct finding {
 	__u64 idev;
 	__u32 idev_id;
 	struct task task;
+	/* The test of check's command it belongs to (attrib.c), or NULL. */
+	const char *test;
 };
 
 /* What the model learned about an event, for its output line. */

@@ -16,31 +16,40 @@ struct target {
 	bool mandatory;
 	/* entry and return programs per mode; NULL where a mode needs none */
 	struct bpf_program *fentry, *fexit, *kprobe, *kretprobe;
+	const char *old_name;	/* its name before a kernel renamed it */
+	bool output;		/* marks check's command's output (opts->cmd_output) */
 };
 
-#define NR_TARGETS 6
+#define NR_TARGETS 7
+#define NR_SCOPE_TPS 2
 /* The reader is woken when the ring is this full, else by its poll timer. */
 #define WAKEUP_FRACTION 4
-_Static_assert(2 * NR_TARGETS <= TRACER_MAX_LINKS, "links");
+_Static_assert(2 * NR_TARGETS + NR_SCOPE_TPS <= TRACER_MAX_LINKS, "links");
 
 static void fill_targets(struct iommufd_trace_bpf *s, struct target *t)
 {
 	const struct target targets[NR_TARGETS] = {
-		{ "iommufd_object_finalize", true, s->progs.fentry_finalize, NULL,
-		  s->progs.kprobe_finalize, NULL },
+		{ .func = "iommufd_object_finalize", .mandatory = true,
+		  .fentry = s->progs.fentry_finalize, .kprobe = s->progs.kprobe_finalize },
 		/* fentry mode: iommufd_object_remove's fexit sees it end */
-		{ "iommufd_device_unbind", true, s->progs.fentry_unbind, NULL,
-		  s->progs.kprobe_unbind, s->progs.kretprobe_unbind },
-		{ "iommufd_vdevice_destroy", true, s->progs.fentry_vdev_destroy,
-		  NULL, s->progs.kprobe_vdev_destroy, NULL },
+		{ .func = "iommufd_device_unbind", .mandatory = true,
+		  .fentry = s->progs.fentry_unbind,
+		  .kprobe = s->progs.kprobe_unbind, .kretprobe = s->progs.kretprobe_unbind },
+		{ .func = "iommufd_vdevice_destroy", .mandatory = true,
+		  .fentry = s->progs.fentry_vdev_destroy, .kprobe = s->progs.kprobe_vdev_destroy },
 		/* fexit sees the arguments: no fentry program */
-		{ "iommufd_object_remove", true, NULL, s->progs.fexit_remove,
-		  s->progs.kprobe_remove, s->progs.kretprobe_remove },
-		{ "iommufd_fops_release", true, NULL, s->progs.fexit_release,
-		  s->progs.kprobe_release, s->progs.kretprobe_release },
+		{ .func = "iommufd_object_remove", .mandatory = true,
+		  .fexit = s->progs.fexit_remove,
+		  .kprobe = s->progs.kprobe_remove, .kretprobe = s->progs.kretprobe_remove },
+		{ .func = "iommufd_fops_release", .mandatory = true,
+		  .fexit = s->progs.fexit_release,
+		  .kprobe = s->progs.kprobe_release, .kretprobe = s->progs.kretprobe_release },
 		/* Only tells aborted objects from ones created before tracing. */
-		{ "iommufd_object_abort_and_destroy", false, s->progs.fentry_abort,
-		  NULL, s->progs.kprobe_abort, NULL },
+		{ .func = "iommufd_object_abort_and_destroy",
+		  .fentry = s->progs.fentry_abort, .kprobe = s->progs.kprobe_abort },
+		/* Without it, no finding can be given the test it belongs to. */
+		{ .func = "anon_pipe_write", .old_name = "pipe_write", .output = true,
+		  .fexit = s->progs.fexit_out_write, .kprobe = s->progs.kprobe_out_write },
 	};
 
 	memcpy(t, targets, sizeof(targets));
@@ -124,14 +133,18 @@ static const char *unprobeable(const struct target *tg, int i,
 	return NULL;
 }
 
+/* Kprobes go by the name found at run time, the rest by their section. */
 static int attach_prog(struct tracer *t, struct bpf_program *prog,
-		       const char *func)
+		       const char *func, bool retprobe)
 {
 	struct bpf_link *link;
 
 	if (!prog)
 		return 0;
-	link = bpf_program__attach(prog);
+	if (bpf_program__type(prog) == BPF_PROG_TYPE_KPROBE)
+		link = bpf_program__attach_kprobe(prog, retprobe, func);
+	else
+		link = bpf_program__attach(prog);
 	if (!link) {
 		int err = -errno;
 
@@ -143,12 +156,65 @@ static int attach_prog(struct tracer *t, struct bpf_program *prog,
 	return 0;
 }
 
+/* The kernel's name for @tg; fentry programs are pointed at it before load. */
+static int resolve_name(struct target *tg, bool fentry, const struct ksyms *ks)
+{
+	struct bpf_program *progs[] = { tg->fentry, tg->fexit };
+	unsigned int i;
+	int err;
+
+	if (!tg->old_name || ksyms_has(ks, tg->func) || !ksyms_has(ks, tg->old_name))
+		return 0;
+	tg->func = tg->old_name;
+	for (i = 0; fentry && i < sizeof(progs) / sizeof(progs[0]); i++) {
+		err = progs[i] ? bpf_program__set_attach_target(progs[i], 0, tg->func) : 0;
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Scope needs to see every fork and exit, in either mode. */
+static void scope_programs(struct iommufd_trace_bpf *s, struct bpf_program **tps,
+			   const struct probe_opts *opts)
+{
+	bool on = opts->scope != SCOPE_ALL;
+
+	tps[0] = s->progs.scope_fork;
+	tps[1] = s->progs.scope_exit;
+	bpf_program__set_autoload(tps[0], on);
+	bpf_program__set_autoload(tps[1], on);
+	bpf_program__set_autoload(s->progs.scope_self, on);
+	s->rodata->scope = opts->scope;
+	/* As the kernel keeps it: cut to TASK_COMM_LEN - 1 bytes. */
+	if (opts->comm)
+		strncpy(s->rodata->scope_comm, opts->comm, TASK_COMM_LEN - 1);
+	if (!on) {
+		bpf_map__set_max_entries(s->maps.scope_tasks, 1);
+		bpf_map__set_max_entries(s->maps.scope_ctxs, 1);
+	}
+}
+
+static int attach_scope(struct tracer *t, struct bpf_program **tps,
+			const struct probe_opts *opts)
+{
+	int i;
+
+	for (i = 0; opts->scope != SCOPE_ALL && i < NR_SCOPE_TPS; i++)
+		if (attach_prog(t, tps[i], bpf_program__section_name(tps[i]), false)) {
+			fprintf(stderr, "iommufd-trace: cannot follow the traced processes (--system-wide does without)\n");
+			return STATUS_INCONCLUSIVE;
+		}
+	return 0;
+}
+
 static int try_mode(struct tracer *t, enum probe_mode mode,
 		    const struct probe_opts *opts, const struct kernel_info *ki,
 		    const struct ksyms *ks)
 {
 	struct target targets[NR_TARGETS];
-	bool fentry = mode == PROBE_FENTRY, skip[NR_TARGETS] = {};
+	struct bpf_program *tps[NR_SCOPE_TPS];
+	bool fentry = mode == PROBE_FENTRY, skip[NR_TARGETS] = {}, renamed[NR_TARGETS];
 	struct tracefs_view view;
 	const char *why;
 	int i, err;
@@ -162,25 +228,38 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 	t->missing_optional = 0;
 	if (mode == PROBE_KPROBE && ki->kprobe_rereg_risk)
 		fprintf(stderr, "iommufd-trace: warning: this x86 kernel may crash when kprobes are registered again after the last ones went away (the ftrace jmp bug of v6.19+ kernels whose functions sit at odd addresses: README, \"Known kernel issue\"): prefer --probe-mode fentry\n");
+	t->output_marks = false;
 	fill_targets(t->skel, targets);
+	scope_programs(t->skel, tps, opts);
+	/* Names first: tracefs is read for the names the kernel has. */
+	for (i = 0; i < NR_TARGETS; i++) {
+		/* Only check mode marks its command's output. */
+		skip[i] = targets[i].output && !opts->cmd_output;
+		renamed[i] = !skip[i] && resolve_name(&targets[i], fentry, ks);
+	}
 	view_tracefs(&view, targets, mode);
 	for (i = 0; i < NR_TARGETS; i++) {
 		struct target *tg = &targets[i];
 
 		set_autoload(fentry ? tg->kprobe : tg->fentry,
 			     fentry ? tg->kretprobe : tg->fexit, false);
-		why = unprobeable(targets, i, mode, &view, ki, ks);
-		if (!why)
-			continue;
-		fprintf(stderr, "iommufd-trace: %s %s (%s): %s\n",
-			tg->mandatory ? "cannot probe" : "skipping optional probe",
-			tg->func, probe_mode_name(mode), why);
-		if (tg->mandatory)
+		why = skip[i] ? NULL : renamed[i] ? "cannot point the program at it" :
+		      unprobeable(targets, i, mode, &view, ki, ks);
+		if (why && tg->output)
+			fprintf(stderr, "iommufd-trace: cannot probe %s (%s): %s; findings will not name the test of the command they belong to\n",
+				tg->func, probe_mode_name(mode), why);
+		else if (why)
+			fprintf(stderr, "iommufd-trace: %s %s (%s): %s\n",
+				tg->mandatory ? "cannot probe" : "skipping optional probe",
+				tg->func, probe_mode_name(mode), why);
+		if (why && tg->mandatory)
 			return STATUS_INCONCLUSIVE;
-		skip[i] = true;
-		t->missing_optional++;
-		set_autoload(fentry ? tg->fentry : tg->kprobe,
-			     fentry ? tg->fexit : tg->kretprobe, false);
+		if (why && !tg->output)
+			t->missing_optional++;
+		skip[i] |= why != NULL;
+		if (skip[i])
+			set_autoload(fentry ? tg->fentry : tg->kprobe,
+				     fentry ? tg->fexit : tg->kretprobe, false);
 	}
 	t->skel->rodata->wakeup_bytes = opts->ringbuf_bytes / WAKEUP_FRACTION;
 	err = bpf_map__set_max_entries(t->skel->maps.events, opts->ringbuf_bytes);
@@ -192,18 +271,28 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 			opts->verbose ? "" : " (--verbose shows libbpf's log)");
 		return STATUS_ERROR;
 	}
+	if (opts->pid && bpf_map__update_elem(t->skel->maps.scope_tasks, &opts->pid,
+					       sizeof(opts->pid), &(__u8){ 1 }, 1, BPF_ANY)) {
+		fprintf(stderr, "iommufd-trace: cannot trace process %d: %s\n", opts->pid, strerror(errno));
+		return STATUS_ERROR;
+	}
+	err = attach_scope(t, tps, opts);
+	if (err)
+		return err;
 	for (i = 0; i < NR_TARGETS; i++) {
 		struct target *tg = &targets[i];
 
 		if (skip[i])
 			continue;
-		err = attach_prog(t, fentry ? tg->fentry : tg->kprobe, tg->func);
+		err = attach_prog(t, fentry ? tg->fentry : tg->kprobe, tg->func, false);
 		if (!err)
 			err = attach_prog(t, fentry ? tg->fexit : tg->kretprobe,
-					  tg->func);
+					  tg->func, true);
 		if (err && tg->mandatory)
 			return STATUS_INCONCLUSIVE;
-		if (err)
+		if (tg->output)
+			t->output_marks = !err;
+		else if (err)
 			t->missing_optional++;
 	}
 	/* All at once: no lifecycle is seen by some of the programs only. */
@@ -260,4 +349,12 @@ unsigned long long tracer_recursion_misses(const struct tracer *t)
 		misses += info.recursion_misses;
 	}
 	return misses;
+}
+
+int tracer_run(struct bpf_program *prog)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+
+	return err < 0 ? err : (int)opts.retval;
 }

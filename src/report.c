@@ -285,6 +285,12 @@ static void json_field(struct report *r, const struct field *f,
 	case FK_STACK:
 		jstack(r, f->name, t->stack);
 		break;
+	case FK_STR:
+		if (*(const char *const *)p) {
+			jname(r, f->name);
+			jstr(r, *(const char *const *)p);
+		}
+		break;
 	}
 }
 
@@ -433,6 +439,7 @@ static void text_field(struct report *r, const struct field *f,
 		}
 		break;
 	case FK_STACK:		/* only under findings */
+	case FK_STR:		/* only in findings, in their prose */
 		break;
 	}
 }
@@ -458,14 +465,25 @@ static void text_event(struct report *r, const struct record *row,
 	fputc('\n', r->out);
 }
 
+/* "FINDING name: ", "FINDING name in test TEST: " */
+static void text_finding_head(struct report *r, const struct finding *f)
+{
+	fprintf(r->out, "FINDING %s", finding_record(f->type)->name);
+	if (f->test) {
+		fputs(" in test ", r->out);
+		text_escape(r->out, f->test);
+	}
+	fputs(": ", r->out);
+}
+
 static void text_finding(struct report *r, const struct finding *f)
 {
 	const char *frames[REPORT_MAX_FRAMES];
 	int i, n;
 
+	text_finding_head(r, f);
 	if (f->type == FINDING_LEAK) {
-		fprintf(r->out, "FINDING %s: %s %u", finding_record(f->type)->name,
-			obj_type_name(f->obj_type), f->id);
+		fprintf(r->out, "%s %u", obj_type_name(f->obj_type), f->id);
 		if (f->obj_type == OBJ_VDEVICE)
 			fprintf(r->out, " (virt_id 0x%llx)", f->virt_id);
 		fputs(" still alive at release of ictx ", r->out);
@@ -475,8 +493,7 @@ static void text_finding(struct report *r, const struct finding *f)
 		fputs("]\n", r->out);
 		return;
 	}
-	fprintf(r->out, "FINDING %s: vdevice %u (virt_id 0x%llx) "
-		"of device %u in ictx ", finding_record(f->type)->name,
+	fprintf(r->out, "vdevice %u (virt_id 0x%llx) of device %u in ictx ",
 		f->id, f->virt_id, f->idev_id);
 	tident(r, KEY_ICTX, f->ictx);
 	fputs(" outlived its unbind (", r->out);

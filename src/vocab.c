@@ -24,6 +24,7 @@
  *  "virt_id":153,"idev":..,"idev_id":1,"pid":..,"comm":..,"stack":[...]}
  * {"finding":"leaked_object","ts":..,"ictx":..,"type":"vdevice"|"device",
  *  "id":..,"obj":..}	(+ "virt_id" for a vdevice)
+ *	any finding: "test":"NAME", the test of check's command it belongs to
  * {"summary":{"events":N,"orphans":N,"leaks":N,"untracked":N,"lost":N,
  *  "live":N,"stale":N,"unexpected":N,"unknown_events":N,"removes":N,
  *  "verdict":"clean"|"findings"|"inconclusive"}}	(last line)
@@ -46,6 +47,7 @@
 #define CTYPE_FK_PID		struct task
 #define CTYPE_FK_COMM		struct task
 #define CTYPE_FK_STACK		struct task
+#define CTYPE_FK_STR		const char *
 
 /* Field @n of kind @k in member @m of @T: a member of another type does not build. */
 #define FIELD(T, n, k, kk, fl, m) {					\
@@ -132,6 +134,7 @@ static const struct record findings[FINDING_TYPE_MAX] = {
 		FI_KEY("idev", KEY_IDEV, idev),
 		FI("idev_id", FK_U32, idev_id, 0),
 		TASK(struct finding),
+		FI("test", FK_STR, test, 0),
 		{} } },
 	[FINDING_LEAK] = { "leaked_object", (const struct field[]){
 		FI("ts", FK_U64, ts, 0),
@@ -140,6 +143,7 @@ static const struct record findings[FINDING_TYPE_MAX] = {
 		FI("id", FK_U32, id, 0),
 		FI_KEY("obj", KEY_OF_TYPE, obj),
 		FI("virt_id", FK_HEX, virt_id, FL_VDEV),
+		FI("test", FK_STR, test, 0),
 		{} } },
 };
 

@@ -34,6 +34,7 @@ enum field_kind {
 	FK_PID,		/* struct task: its pid, if it has one */
 	FK_COMM,	/* struct task: its comm, if it has a pid */
 	FK_STACK,	/* struct task: its frames; not in text */
+	FK_STR,		/* const char *, a string; NULL: absent, not printed */
 };
 
 #define FL_REQUIRED	(1 << 0)	/* replay: the event needs it */

@@ -6,8 +6,10 @@
 
 E2E_OUT := $(OUTPUT)/e2e
 
+E2E_BINS := $(E2E_OUT)/neighbour $(E2E_OUT)/handover
+
 # Static: they run in the initramfs.
-$(E2E_OUT)/neighbour: tests/e2e/neighbour.c tests/lib/mockdev.c tests/lib/mockdev.h
+$(E2E_BINS): $(E2E_OUT)/%: tests/e2e/%.c tests/lib/mockdev.c tests/lib/mockdev.h
 	@test -n "$(E2E_KDIR)" || { echo "E2E_KDIR is not set: use tests/e2e/run.sh" >&2; exit 2; }
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
@@ -15,4 +17,4 @@ $(E2E_OUT)/neighbour: tests/e2e/neighbour.c tests/lib/mockdev.c tests/lib/mockde
 		-I$(E2E_KTREE)/drivers/iommu/iommufd -o $@ $(filter %.c,$^)
 
 .PHONY: e2e-bins
-e2e-bins: $(E2E_OUT)/neighbour
+e2e-bins: $(E2E_BINS)

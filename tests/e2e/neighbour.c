@@ -46,21 +46,13 @@ static void die(const char *what)
 /* A context with a device and its vdevice; the device's stdev id in *@stdev. */
 static int pair(__u64 virt_id, __u32 *stdev)
 {
-	__u32 ioas, idev, hwpt, viommu, vdev;
 	int fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	const char *what;
 
 	if (fd < 0)
 		die("/dev/iommu");
-	if (mock_ioas(fd, &ioas))
-		die("IOMMU_IOAS_ALLOC");
-	if (mock_bind(fd, ioas, stdev, &idev))
-		die("IOMMU_TEST_OP_MOCK_DOMAIN");
-	if (mock_nest_parent(fd, idev, ioas, &hwpt))
-		die("IOMMU_HWPT_ALLOC");
-	if (mock_viommu(fd, idev, hwpt, &viommu))
-		die("IOMMU_VIOMMU_ALLOC");
-	if (mock_vdevice(fd, viommu, idev, virt_id, &vdev))
-		die("IOMMU_VDEVICE_ALLOC");
+	if (mock_pair(fd, virt_id, stdev, &what))
+		die(what);
 	return fd;
 }
 

@@ -83,3 +83,23 @@ int mock_destroy(int fd, __u32 id)
 
 	return ioctl(fd, IOMMU_DESTROY, &cmd);
 }
+
+int mock_pair(int fd, __u64 virt_id, __u32 *stdev_id, const char **what)
+{
+	__u32 ioas, idev, hwpt, viommu, vdev;
+
+	*what = "IOMMU_IOAS_ALLOC";
+	if (mock_ioas(fd, &ioas))
+		return -1;
+	*what = "IOMMU_TEST_OP_MOCK_DOMAIN";
+	if (mock_bind(fd, ioas, stdev_id, &idev))
+		return -1;
+	*what = "IOMMU_HWPT_ALLOC";
+	if (mock_nest_parent(fd, idev, ioas, &hwpt))
+		return -1;
+	*what = "IOMMU_VIOMMU_ALLOC";
+	if (mock_viommu(fd, idev, hwpt, &viommu))
+		return -1;
+	*what = "IOMMU_VDEVICE_ALLOC";
+	return mock_vdevice(fd, viommu, idev, virt_id, &vdev);
+}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The iommufd selftest mock device, driven from test programs that run in
- * the test VM (tests/bench/workload.c, tests/e2e/neighbour.c).  Each call
- * is one ioctl on context @fd; 0 or -1 with errno set.
+ * the test VM (tests/bench/workload.c, tests/e2e/neighbour.c and
+ * handover.c).  Each call is one ioctl on context @fd; 0 or -1 with errno
+ * set.
  */
 #ifndef MOCKDEV_H
 #define MOCKDEV_H
@@ -17,5 +18,12 @@ int mock_viommu(int fd, __u32 idev_id, __u32 hwpt_id, __u32 *viommu_id);
 int mock_vdevice(int fd, __u32 viommu_id, __u32 idev_id, __u64 virt_id,
 		 __u32 *vdev_id);
 int mock_destroy(int fd, __u32 id);
+/*
+ * All of the above for one vdevice: an IOAS, a mock device bound to it,
+ * a nesting parent, a vIOMMU and the vdevice (@virt_id); the mock
+ * device's id in *@stdev_id.  On failure errno is set and *@what names
+ * the step.
+ */
+int mock_pair(int fd, __u64 virt_id, __u32 *stdev_id, const char **what);
 
 #endif /* MOCKDEV_H */

@@ -10,7 +10,7 @@ UNIT_HDRS := $(wildcard src/*.h) tests/unit/test.h
 UNIT_TESTS := $(UNIT_OUT)/test_model $(UNIT_OUT)/test_intern \
 	      $(UNIT_OUT)/test_vocab $(UNIT_OUT)/test_replay \
 	      $(UNIT_OUT)/test_preflight \
-	      $(UNIT_OUT)/test_ksyms
+	      $(UNIT_OUT)/test_ksyms $(UNIT_OUT)/test_ktap
 
 $(UNIT_OUT)/test_model: tests/unit/test_model.c src/model.c src/store.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
@@ -45,6 +45,12 @@ $(UNIT_OUT)/test_preflight: tests/unit/test_preflight.c src/preflight.c src/ksym
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -static -l:libbpf.a -l:libelf.a -lz
 
+$(UNIT_OUT)/test_ktap: tests/unit/test_ktap.c src/attrib.c src/ktap.c \
+		       src/report.c src/vocab.c src/model.c src/store.c $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+
 .PHONY: unit
 unit: $(UNIT_TESTS)
-	tests/unit/run.sh $(UNIT_TESTS)
+	tests/unit/run.sh $(UNIT_TESTS) tests/unit/ktap-kunit.sh

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Scope: whose events are kept.  A task is traced when its process is in
+ * scope_tasks (check's command, --pid, and every process they fork from
+ * then on) or has the --comm name.  A context enters scope_ctxs with the
+ * first event a traced task causes on it (the finalize of any object type
+ * counts) and leaves it at its release; while it is there every event on
+ * it is kept, whichever task causes it (a kworker's delayed fput, a process
+ * the fd was handed to).  SCOPE_FILTER keeps nothing else; SCOPE_TRACK
+ * keeps everything but still follows the traced tasks' contexts, so that
+ * user space knows when they are all released.
+ *
+ * Not an LRU: an evicted context would drop its later events unseen.  A
+ * full map is a counted loss, and the verdict is inconclusive.
+ *
+ * Included by iommufd_trace.bpf.c after count_loss().
+ */
+#ifndef SCOPE_BPF_H
+#define SCOPE_BPF_H
+
+/* Set before load; SCOPE_ALL leaves the maps at one entry. */
+const volatile __u8 scope = SCOPE_ALL;
+const volatile char scope_comm[TASK_COMM_LEN];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);	/* live processes at once */
+	__type(key, u32);		/* tgid */
+	__type(value, u8);
+} scope_tasks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);	/* open contexts at once */
+	__type(key, u64);		/* struct iommufd_ctx * */
+	__type(value, u8);
+} scope_ctxs SEC(".maps");
+
+static __always_inline bool comm_is_scope_comm(void)
+{
+	char comm[TASK_COMM_LEN];
+	int i;
+
+	if (!scope_comm[0])
+		return false;
+	bpf_get_current_comm(comm, sizeof(comm));
+	for (i = 0; i < TASK_COMM_LEN; i++) {
+		if (comm[i] != scope_comm[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
+}
+
+static __always_inline bool task_traced(void)
+{
+	u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	return bpf_map_lookup_elem(&scope_tasks, &tgid) || comm_is_scope_comm();
+}
+
+/* Is an event on @ictx kept?  A traced task's brings the context in. */
+static __always_inline bool in_scope(u64 ictx)
+{
+	u8 yes = 1;
+
+	if (scope == SCOPE_ALL)
+		return true;
+	if (ictx && bpf_map_lookup_elem(&scope_ctxs, &ictx))
+		return true;
+	if (!task_traced())
+		return scope != SCOPE_FILTER;
+	if (ictx && bpf_map_update_elem(&scope_ctxs, &ictx, &yes, BPF_ANY))
+		count_loss(LOSS_SCOPE);
+	return true;
+}
+
+/*
+ * At the return of its release: the events of the release itself are
+ * kept.  A context allocated at the same address by another CPU between
+ * the kfree() inside the release and this return would have its first
+ * event kept too; it would need an open and an ioctl in that window.
+ */
+static __always_inline void scope_forget(u64 ictx)
+{
+	if (scope != SCOPE_ALL)
+		bpf_map_delete_elem(&scope_ctxs, &ictx);
+}
+
+/* The kernel's fork: no process of a traced one is missed, however short. */
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(scope_fork, struct task_struct *parent, struct task_struct *child)
+{
+	u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
+	u8 yes = 1;
+
+	/* A thread is already traced with its process. */
+	if (ptgid == ctgid || !bpf_map_lookup_elem(&scope_tasks, &ptgid))
+		return 0;
+	if (bpf_map_update_elem(&scope_tasks, &ctgid, &yes, BPF_ANY))
+		count_loss(LOSS_SCOPE);
+	return 0;
+}
+
+/*
+ * The process is gone with its last thread (signal->live is down to 0
+ * before the tracepoint): its tgid may be reused.  Its files are closed
+ * after this; the contexts among them are in scope_ctxs already.
+ */
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(scope_exit, struct task_struct *task)
+{
+	u32 tgid;
+
+	if (BPF_CORE_READ(task, signal, live.counter))
+		return 0;
+	tgid = BPF_CORE_READ(task, tgid);
+	bpf_map_delete_elem(&scope_tasks, &tgid);
+	return 0;
+}
+
+/*
+ * Run by user space (BPF_PROG_TEST_RUN) before it forks the command: the
+ * tool's own process, by the kernel's pid (a pid namespace does not
+ * matter), whose child the command then is.
+ */
+SEC("syscall")
+int scope_self(void *ctx)
+{
+	u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	u8 yes = 1;
+
+	return bpf_map_update_elem(&scope_tasks, &tgid, &yes, BPF_ANY);
+}
+
+#endif /* SCOPE_BPF_H */
