@@ -489,7 +489,7 @@ struct model *model_new(const struct model_sink *sink, void *arg)
 	m->sink = sink;
 	m->arg = arg;
 	if (store_init(&m->store) ||
-	    store_index_init(&m->devs, offsetof(struct obj, d.dev))) {
+	    store_index_init(&m->devs, offsetof(struct obj, d.dev), STORE_BY_CTX)) {
 		model_free(m);
 		return NULL;
 	}
