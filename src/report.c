@@ -26,12 +26,18 @@ struct out_rec {
 	const void *base;
 	const struct ev_note *note;
 	enum obj_type obj_type;
+	enum obj_type parent_type;
 };
+
+static bool is_zero(const struct field *f, const void *p)
+{
+	return f->kind == FK_U32 ? !*(const __u32 *)p : !*(const __u64 *)p;
+}
 
 /* The field's member, NULL if it is not shown for this record. */
 static const void *member(const struct field *f, const struct out_rec *rec)
 {
-	const void *base = rec->base;
+	const void *base = rec->base, *p;
 
 	if (f->flags & FL_NOTE) {
 		if (!rec->note || !rec->note->orphaned)
@@ -40,12 +46,26 @@ static const void *member(const struct field *f, const struct out_rec *rec)
 	}
 	if ((f->flags & FL_VDEV) && rec->obj_type != OBJ_VDEVICE)
 		return NULL;
-	return (const char *)base + f->off;
+	p = (const char *)base + f->off;
+	return (f->flags & FL_NONZERO) && is_zero(f, p) ? NULL : p;
 }
 
 static enum key_kind field_key(const struct field *f, const struct out_rec *rec)
 {
-	return f->key == KEY_OF_TYPE ? obj_type_key(rec->obj_type) : f->key;
+	if (f->key == KEY_OF_TYPE)
+		return obj_type_key(rec->obj_type);
+	if (f->key == KEY_OF_PARENT)
+		return obj_type_key(rec->parent_type);
+	return f->key;
+}
+
+/* The parents of an event, which holds their types beside them. */
+static const __u8 *parent_types(const struct field *f, const struct out_rec *rec)
+{
+	const struct trace_event *ev = rec->base;
+
+	(void)f;
+	return ev->ptype;
 }
 
 static __u64 counter_value(const struct counter *c,
@@ -232,6 +252,28 @@ static void jstack(struct report *r, const char *name, __u64 stack)
 	putc_unlocked(']', r->out);
 }
 
+/* "name":["k1","k2"] of the parents that are there; nothing if none. */
+static void jparents(struct report *r, const struct field *f,
+		     const struct out_rec *rec, const __u64 *keys)
+{
+	const __u8 *types = parent_types(f, rec);
+	const char *sep = "[";
+	char buf[32];
+	int i;
+
+	for (i = 0; i < OBJ_PARENTS; i++) {
+		if (!keys[i])
+			continue;
+		if (*sep == '[')
+			jname(r, f->name);
+		puts_(r, sep);
+		jstr(r, key_str(r, obj_type_key(types[i]), keys[i], buf, sizeof(buf)));
+		sep = ",";
+	}
+	if (*sep == ',')
+		putc_unlocked(']', r->out);
+}
+
 static void json_field(struct report *r, const struct field *f,
 		       const struct out_rec *rec)
 {
@@ -258,6 +300,13 @@ static void json_field(struct report *r, const struct field *f,
 	case FK_OBJ_TYPE:
 		jname(r, f->name);
 		jstr(r, obj_type_name(*(const enum obj_type *)p));
+		break;
+	case FK_PARENTS:
+		jparents(r, f, rec, p);
+		break;
+	case FK_SNAP:
+		jname(r, f->name);
+		jstr(r, snap_status_name(*(const enum snap_status *)p));
 		break;
 	case FK_PID:
 		if (t->has_pid)
@@ -286,7 +335,8 @@ static void json_fields(struct report *r, const struct field *f,
 static void json_event(struct report *r, const struct record *row,
 		       const struct trace_event *ev, const struct ev_note *note)
 {
-	const struct out_rec rec = { .base = ev, .note = note };
+	const struct out_rec rec = { .base = ev, .note = note,
+				     .obj_type = ev->obj_type };
 
 	puts_(r, "{\"" REC_EVENT "\":");
 	jstr(r, row->name);
@@ -298,7 +348,8 @@ static void json_event(struct report *r, const struct record *row,
 
 static void json_finding(struct report *r, const struct finding *f)
 {
-	const struct out_rec rec = { .base = f, .obj_type = f->obj_type };
+	const struct out_rec rec = { .base = f, .obj_type = f->obj_type,
+				     .parent_type = f->parent_type };
 
 	puts_(r, "{\"" REC_FINDING "\":");
 	jstr(r, finding_record(f->type)->name);
@@ -317,6 +368,17 @@ static void json_summary(struct report *r, const struct model_summary *s)
 		jmember(r, counters[i].name);
 		jdigits(r, counter_value(&counters[i], s));
 	}
+	jname(r, "objects");
+	putc_unlocked('{', r->out);
+	for (i = 1; i < OBJ_TYPE_MAX; i++) {
+		if (i > 1)
+			putc_unlocked(',', r->out);
+		jmember(r, obj_type_name(i));
+		jdigits(r, s->objects[i]);
+	}
+	putc_unlocked('}', r->out);
+	jname(r, "snapshot");
+	jstr(r, snap_status_name(s->snapshot));
 	jname(r, "verdict");
 	jstr(r, verdict_name(s->verdict));
 	puts_(r, "}}\n");
@@ -344,6 +406,25 @@ static void tcomm(struct report *r, const char *comm)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
 	fputs(buf, r->out);
+}
+
+/* " name=k1,k2" of the parents that are there; nothing if none. */
+static void tparents(struct report *r, const struct field *f,
+		     const struct out_rec *rec, const __u64 *keys)
+{
+	const __u8 *types = parent_types(f, rec);
+	char buf[32], sep = '=';
+	int i;
+
+	for (i = 0; i < OBJ_PARENTS; i++) {
+		if (!keys[i])
+			continue;
+		if (sep == '=')
+			fprintf(r->out, " %s", f->name);
+		fprintf(r->out, "%c%s", sep,
+			key_str(r, obj_type_key(types[i]), keys[i], buf, sizeof(buf)));
+		sep = ',';
+	}
 }
 
 static void text_field(struct report *r, const struct field *f,
@@ -374,6 +455,13 @@ static void text_field(struct report *r, const struct field *f,
 		fprintf(r->out, " %s=%s", f->name,
 			obj_type_name(*(const enum obj_type *)p));
 		break;
+	case FK_PARENTS:
+		tparents(r, f, rec, p);
+		break;
+	case FK_SNAP:
+		fprintf(r->out, " %s=%s", f->name,
+			snap_status_name(*(const enum snap_status *)p));
+		break;
 	case FK_PID:
 		if (t->has_pid)
 			fprintf(r->out, " %s=%u", f->name, t->pid);
@@ -400,7 +488,8 @@ static void text_fields(struct report *r, const struct field *f,
 static void text_event(struct report *r, const struct record *row,
 		       const struct trace_event *ev, const struct ev_note *note)
 {
-	const struct out_rec rec = { .base = ev, .note = note };
+	const struct out_rec rec = { .base = ev, .note = note,
+				     .obj_type = ev->obj_type };
 
 	fprintf(r->out, "%llu.%06llu %-12s", ev->ts / 1000000000,
 		ev->ts % 1000000000 / 1000, row->name);
@@ -409,40 +498,77 @@ static void text_event(struct report *r, const struct record *row,
 	fputc('\n', r->out);
 }
 
-static void text_finding(struct report *r, const struct finding *f)
+/* "TYPE ID (virt_id 0x..)" of the object of a finding. */
+static void tobject(struct report *r, enum obj_type type, __u32 id,
+		    __u64 virt_id)
+{
+	fprintf(r->out, "%s %u", obj_type_name(type), id);
+	if (type == OBJ_VDEVICE)
+		fprintf(r->out, " (virt_id 0x%llx)", virt_id);
+}
+
+/* "pid N COMM" of @t, or @none. */
+static void ttask(struct report *r, const struct task *t, const char *none)
+{
+	if (!t->has_pid) {
+		fputs(none, r->out);
+		return;
+	}
+	fprintf(r->out, "pid %u ", t->pid);
+	tcomm(r, t->comm);
+}
+
+static void text_orphan(struct report *r, const struct finding *f)
 {
 	const char *frames[REPORT_MAX_FRAMES];
 	char b1[32], b2[32], b3[32];
 	int i, n;
 
-	if (f->type == FINDING_LEAK) {
-		fprintf(r->out, "FINDING %s: %s %u", finding_record(f->type)->name,
-			obj_type_name(f->obj_type), f->id);
-		if (f->obj_type == OBJ_VDEVICE)
-			fprintf(r->out, " (virt_id 0x%llx)", f->virt_id);
-		fprintf(r->out, " still alive at release of ictx %s [obj %s]\n",
-			key_str(r, KEY_ICTX, f->ictx, b1, sizeof(b1)),
-			key_str(r, obj_type_key(f->obj_type), f->obj,
-				b2, sizeof(b2)));
+	fprintf(r->out, "FINDING %s: ", finding_record(f->type)->name);
+	tobject(r, OBJ_VDEVICE, f->id, f->virt_id);
+	if (f->in_snapshot) {
+		fprintf(r->out, " in ictx %s has no device bound in its context "
+			"(found in a snapshot; held by ",
+			key_str(r, KEY_ICTX, f->ictx, b1, sizeof(b1)));
+		ttask(r, &f->task, "a task unknown");
+		fprintf(r->out, ") [vdev %s]\n",
+			key_str(r, KEY_VDEV, f->obj, b2, sizeof(b2)));
 		return;
 	}
-	fprintf(r->out, "FINDING %s: vdevice %u (virt_id 0x%llx) "
-		"of device %u in ictx %s outlived its unbind (",
-		finding_record(f->type)->name,
-		f->id, f->virt_id, f->idev_id,
-		key_str(r, KEY_ICTX, f->ictx, b1, sizeof(b1)));
-	if (f->task.has_pid) {
-		fprintf(r->out, "pid %u ", f->task.pid);
-		tcomm(r, f->task.comm);
-	} else {
-		fputs("task unknown", r->out);
-	}
+	fprintf(r->out, " of device %u in ictx %s outlived its unbind (",
+		f->idev_id, key_str(r, KEY_ICTX, f->ictx, b1, sizeof(b1)));
+	ttask(r, &f->task, "task unknown");
 	fprintf(r->out, ") [vdev %s idev %s]\n",
 		key_str(r, KEY_VDEV, f->obj, b2, sizeof(b2)),
 		key_str(r, KEY_IDEV, f->idev, b3, sizeof(b3)));
 	n = stack_frames(r, f->task.stack, frames);
 	for (i = 0; i < n; i++)
 		fprintf(r->out, "    %s\n", frames[i]);
+}
+
+static void text_finding(struct report *r, const struct finding *f)
+{
+	char b1[32], b2[32], b3[32];
+
+	if (f->type == FINDING_ORPHAN) {
+		text_orphan(r, f);
+		return;
+	}
+	fprintf(r->out, "FINDING %s: ", finding_record(f->type)->name);
+	tobject(r, f->obj_type, f->id, f->virt_id);
+	if (f->type == FINDING_LEAK) {
+		fprintf(r->out, " still alive at release of ictx %s [obj %s]\n",
+			key_str(r, KEY_ICTX, f->ictx, b1, sizeof(b1)),
+			key_str(r, obj_type_key(f->obj_type), f->obj,
+				b2, sizeof(b2)));
+		return;
+	}
+	fprintf(r->out, " in ictx %s still alive when %s %u, which it holds, "
+		"was destroyed [obj %s parent %s]\n",
+		key_str(r, KEY_ICTX, f->ictx, b1, sizeof(b1)),
+		obj_type_name(f->parent_type), f->parent_id,
+		key_str(r, obj_type_key(f->obj_type), f->obj, b2, sizeof(b2)),
+		key_str(r, obj_type_key(f->parent_type), f->parent, b3, sizeof(b3)));
 }
 
 /* "@title: N text, ..." of the counters on that line. */
@@ -465,9 +591,22 @@ static void text_counters(struct report *r, const struct model_summary *s,
 
 static void text_summary(struct report *r, const struct model_summary *s)
 {
+	const char *sep = ": ";
 	size_t i;
 
 	text_counters(r, s, "summary", false);
+	fputs("objects", r->out);
+	for (i = 1; i < OBJ_TYPE_MAX; i++) {
+		if (!s->objects[i])
+			continue;
+		fprintf(r->out, "%s%llu %s", sep, s->objects[i], obj_type_name(i));
+		sep = ", ";
+	}
+	fprintf(r->out, "%s\nsnapshot: %s", *sep == ':' ? ": none" : "",
+		snap_status_text(s->snapshot));
+	if (s->snapshot == SNAP_TAKEN)
+		fprintf(r->out, ", %llu objects in %u contexts", s->at_start, s->contexts);
+	fputc('\n', r->out);
 	for (i = 0; i < ncounters; i++)
 		if (counters[i].anomaly && counter_value(&counters[i], s)) {
 			text_counters(r, s, "anomalies", true);
