@@ -38,7 +38,7 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Isrc -I$(OUTPUT)
 # a Microsoft extension the kernel is built with; clang still warns about
 # each one, hence -Wno-microsoft-anon-tag.
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
-	-fms-extensions -Wno-microsoft-anon-tag -Ibpf/$(BPF_ARCH) -Isrc
+	-fms-extensions -Wno-microsoft-anon-tag -Ibpf/$(BPF_ARCH) -Ibpf -Isrc
 # One fully static binary: it runs as it is in the test VM's initramfs.
 LDLIBS := -static -l:libbpf.a -l:libelf.a -l:libjansson.a -lz
 
@@ -46,7 +46,7 @@ TOOL_SRCS := main.c live.c probes.c preflight.c ksyms.c \
 	model.c store.c vocab.c report.c replay.c intern.c
 TOOL_OBJS := $(addprefix $(OUTPUT)/,$(TOOL_SRCS:.c=.o))
 TOOL := $(OUTPUT)/iommufd-trace
-SKEL := $(OUTPUT)/iommufd_trace.skel.h
+BPF_HDRS := $(VMLINUX_H) bpf/objects.bpf.h src/iommufd_trace.h
 
 # "make V=1" shows the commands; "make -s" prints nothing.
 ifeq ($(V),1)
@@ -68,17 +68,17 @@ endif
 .PHONY: all deps test unit replay-test e2e demo bench clean vmlinux-h
 all: $(TOOL) $(OUTPUT)/guest/iommufd-trace
 
-$(OUTPUT)/iommufd_trace.bpf.o: bpf/iommufd_trace.bpf.c $(VMLINUX_H) src/iommufd_trace.h
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
 	@mkdir -p $(@D)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(SKEL): $(OUTPUT)/iommufd_trace.bpf.o
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name iommufd_trace_bpf > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-# The skeleton is only needed by the files that load the programs.
-$(OUTPUT)/live.o $(OUTPUT)/probes.o: $(SKEL)
+# A skeleton is only needed by the files that load its programs.
+$(OUTPUT)/live.o $(OUTPUT)/probes.o: $(OUTPUT)/iommufd_trace.skel.h
 
 $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)

@@ -134,7 +134,7 @@ static int on_event(void *arg, void *data, size_t size)
 	struct trace_event ev = {
 		.type = e->type, .ts = e->ts, .ictx = e->ictx, .obj = e->obj,
 		.idev = e->idev, .dev = e->dev, .virt_id = e->virt_id,
-		.id = e->id, .ret = e->ret,
+		.id = e->id, .ret = e->ret, .obj_type = e->obj_type,
 		.task.pid = e->pid, .task.has_pid = true,
 		.task.stack = e->stack_id >= 0 && e->type == EV_UNBIND ?
 			      iref_of(e->stack_id) : 0,
@@ -142,6 +142,8 @@ static int on_event(void *arg, void *data, size_t size)
 
 	if (size < sizeof(*e))
 		return 0;
+	memcpy(ev.parents, e->parents, sizeof(ev.parents));
+	memcpy(ev.ptype, e->ptype, sizeof(ev.ptype));
 	memcpy(ev.task.comm, e->comm, sizeof(ev.task.comm));
 	l->last_ts = e->ts;
 	model_feed(l->model, &ev);
@@ -222,6 +224,9 @@ static int trace_loop(struct live *l, struct ring_buffer *rb, pid_t child,
 
 static void print_attached(const struct live *l)
 {
+	const char *sep = "; not following ";
+	int t;
+
 	fprintf(stderr, "iommufd-trace: %d probes attached (%s)%s; iommufd %s; %s\n",
 		l->tracer.nr_links, probe_mode_name(l->tracer.mode),
 		l->tracer.missing_optional ? ", some optional ones missing" : "",
@@ -229,6 +234,14 @@ static void print_attached(const struct live *l)
 		l->ki.vdev_has_idev ?
 		"vdevices are tied to their device (v6.17+ shape)" :
 		"vdevices hold only the struct device (v6.13-v6.16 shape: orphans possible)");
+	fprintf(stderr, "iommufd-trace: following %d object types",
+		__builtin_popcount(l->tracer.followed));
+	for (t = 1; t < OBJ_TYPE_MAX; t++)
+		if (!(l->tracer.followed & (1U << t))) {
+			fprintf(stderr, "%s%s", sep, obj_type_name(t));
+			sep = ", ";
+		}
+	fprintf(stderr, "%s\n", *sep == ',' ? " (their destroy ops cannot be probed)" : "");
 }
 
 static enum status run(struct live *l)

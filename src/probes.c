@@ -10,37 +10,63 @@
 #include "preflight.h"
 #include "probes.h"
 #include "status.h"
+#include "trace_event.h"
 
 struct target {
 	const char *func;
 	bool mandatory;
 	/* entry and return programs per mode; NULL where a mode needs none */
 	struct bpf_program *fentry, *fexit, *kprobe, *kretprobe;
+	/* the destroy op of this type: the type is followed if it attaches */
+	enum obj_type destroys;
 };
 
-#define NR_TARGETS 6
+#define NR_TARGETS 14
 /* The reader is woken when the ring is this full, else by its poll timer. */
 #define WAKEUP_FRACTION 4
 _Static_assert(2 * NR_TARGETS <= TRACER_MAX_LINKS, "links");
+
+/* Devices end in unbind, vdevices in their destroy op: both mandatory. */
+#define ALWAYS_FOLLOWED	(1U << OBJ_DEVICE | 1U << OBJ_VDEVICE)
 
 static void fill_targets(struct iommufd_trace_bpf *s, struct target *t)
 {
 	const struct target targets[NR_TARGETS] = {
 		{ "iommufd_object_finalize", true, s->progs.fentry_finalize, NULL,
-		  s->progs.kprobe_finalize, NULL },
+		  s->progs.kprobe_finalize, NULL, 0 },
 		{ "iommufd_device_unbind", true, s->progs.fentry_unbind,
 		  s->progs.fexit_unbind, s->progs.kprobe_unbind,
-		  s->progs.kretprobe_unbind },
+		  s->progs.kretprobe_unbind, 0 },
 		{ "iommufd_vdevice_destroy", true, s->progs.fentry_vdev_destroy,
-		  NULL, s->progs.kprobe_vdev_destroy, NULL },
+		  NULL, s->progs.kprobe_vdev_destroy, NULL, 0 },
 		/* fexit sees the arguments: no fentry program */
 		{ "iommufd_object_remove", true, NULL, s->progs.fexit_remove,
-		  s->progs.kprobe_remove, s->progs.kretprobe_remove },
+		  s->progs.kprobe_remove, s->progs.kretprobe_remove, 0 },
 		{ "iommufd_fops_release", true, NULL, s->progs.fexit_release,
-		  s->progs.kprobe_release, s->progs.kretprobe_release },
+		  s->progs.kprobe_release, s->progs.kretprobe_release, 0 },
 		/* Only tells aborted objects from ones created before tracing. */
 		{ "iommufd_object_abort_and_destroy", false, s->progs.fentry_abort,
-		  NULL, s->progs.kprobe_abort, NULL },
+		  NULL, s->progs.kprobe_abort, NULL, 0 },
+		/*
+		 * The other types, each followed only if its destroy op can be
+		 * probed: vEVENTQ came in v6.15, HW_QUEUE in v6.17.
+		 */
+		{ "iommufd_ioas_destroy", false, s->progs.fentry_ioas_destroy, NULL,
+		  s->progs.kprobe_ioas_destroy, NULL, OBJ_IOAS },
+		{ "iommufd_hwpt_paging_destroy", false, s->progs.fentry_hwpt_paging_destroy, NULL,
+		  s->progs.kprobe_hwpt_paging_destroy, NULL, OBJ_HWPT_PAGING },
+		{ "iommufd_hwpt_nested_destroy", false, s->progs.fentry_hwpt_nested_destroy, NULL,
+		  s->progs.kprobe_hwpt_nested_destroy, NULL, OBJ_HWPT_NESTED },
+		{ "iommufd_viommu_destroy", false, s->progs.fentry_viommu_destroy, NULL,
+		  s->progs.kprobe_viommu_destroy, NULL, OBJ_VIOMMU },
+		{ "iommufd_veventq_destroy", false, s->progs.fentry_veventq_destroy, NULL,
+		  s->progs.kprobe_veventq_destroy, NULL, OBJ_VEVENTQ },
+		{ "iommufd_hw_queue_destroy", false, s->progs.fentry_hw_queue_destroy, NULL,
+		  s->progs.kprobe_hw_queue_destroy, NULL, OBJ_HW_QUEUE },
+		{ "iommufd_fault_destroy", false, s->progs.fentry_fault_destroy, NULL,
+		  s->progs.kprobe_fault_destroy, NULL, OBJ_FAULT },
+		{ "iommufd_access_destroy_object", false, s->progs.fentry_access_destroy, NULL,
+		  s->progs.kprobe_access_destroy, NULL, OBJ_ACCESS },
 	};
 
 	memcpy(t, targets, sizeof(targets));
@@ -146,6 +172,7 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 	}
 	t->mode = mode;
 	t->missing_optional = 0;
+	t->followed = ALWAYS_FOLLOWED;
 	fill_targets(t->skel, targets);
 	for (i = 0; i < NR_TARGETS; i++) {
 		struct target *tg = &targets[i];
@@ -188,8 +215,11 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 			return STATUS_INCONCLUSIVE;
 		if (err)
 			t->missing_optional++;
+		else if (tg->destroys)
+			t->followed |= 1U << tg->destroys;
 	}
 	/* All at once: no lifecycle is seen by some of the programs only. */
+	t->skel->bss->followed = t->followed;
 	t->skel->bss->armed = true;
 	return 0;
 }

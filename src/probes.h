@@ -23,12 +23,13 @@ struct probe_opts {
 	bool verbose;
 };
 
-#define TRACER_MAX_LINKS 16
+#define TRACER_MAX_LINKS 32
 
 struct tracer {
 	struct iommufd_trace_bpf *skel;
 	enum probe_mode mode;		/* the one in use: kprobe or fentry */
 	int missing_optional;
+	unsigned int followed;		/* 1 << enum obj_type of the types followed */
 	struct bpf_link *links[TRACER_MAX_LINKS];
 	int nr_links;
 };
