@@ -43,10 +43,10 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
 LDLIBS := -static -l:libbpf.a -l:libelf.a -l:libjansson.a -lz
 
 TOOL_SRCS := main.c live.c probes.c preflight.c ksyms.c \
-	model.c store.c vocab.c report.c replay.c intern.c
+	token.c model.c store.c vocab.c report.c replay.c intern.c
 TOOL_OBJS := $(addprefix $(OUTPUT)/,$(TOOL_SRCS:.c=.o))
 TOOL := $(OUTPUT)/iommufd-trace
-BPF_HDRS := $(VMLINUX_H) bpf/objects.bpf.h src/iommufd_trace.h
+BPF_HDRS := $(VMLINUX_H) bpf/objects.bpf.h src/iommufd_trace.h src/snapshot_rec.h
 
 # "make V=1" shows the commands; "make -s" prints nothing.
 ifeq ($(V),1)
@@ -79,6 +79,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 
 # A skeleton is only needed by the files that load its programs.
 $(OUTPUT)/live.o $(OUTPUT)/probes.o: $(OUTPUT)/iommufd_trace.skel.h
+$(OUTPUT)/snapshot.o: $(OUTPUT)/ps.skel.h
 
 $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)

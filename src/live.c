@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/random.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -20,6 +19,7 @@
 #include "model.h"
 #include "preflight.h"
 #include "status.h"
+#include "token.h"
 
 #define STACK_DEPTH 127
 /* How long check mode waits for events after the command exited. */
@@ -33,7 +33,7 @@ struct live {
 	struct ksyms *ksyms;
 	struct model *model;
 	struct report *report;
-	__u64 run_key;		/* per-run secret for pointer tokens */
+	struct tokens tokens;
 	__u64 lost_seen;	/* losses already fed to the model */
 	__u64 misses;		/* recursion misses, as last read */
 	long long misses_read_ms;
@@ -48,28 +48,12 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-/* Keyed mix of a kernel pointer: stable within a run, no KASLR leak. */
-static __u64 token(__u64 key, __u64 ptr)
-{
-	__u64 x = ptr ^ key;
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return (x ^ (key >> 17)) & 0xffffffffffffULL;
-}
-
 static const char *fmt_key(void *arg, enum key_kind kind, __u64 key,
 			   char *buf, size_t len)
 {
 	struct live *l = arg;
 
-	if (l->opts->raw_pointers)
-		snprintf(buf, len, "0x%llx", (unsigned long long)key);
-	else
-		snprintf(buf, len, "%c%012llx", key_prefix(kind),
-			 (unsigned long long)token(l->run_key, key));
-	return buf;
+	return tokens_fmt(&l->tokens, kind, key, buf, len);
 }
 
 static int get_stack(void *arg, __u64 stack, const char **frames, int max)
@@ -313,8 +297,7 @@ enum status live_run(const struct live_opts *opts)
 		free(l);
 		return STATUS_ERROR;
 	}
-	if (getrandom(&l->run_key, sizeof(l->run_key), 0) != sizeof(l->run_key))
-		l->run_key = (__u64)now_ms() * 0x9e3779b97f4a7c15ULL ^ getpid();
+	tokens_init(&l->tokens, opts->raw_pointers);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ret = run(l);
