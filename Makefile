@@ -42,7 +42,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
 # One fully static binary: it runs as it is in the test VM's initramfs.
 LDLIBS := -static -l:libbpf.a -l:libelf.a -l:libjansson.a -lz
 
-TOOL_SRCS := main.c live.c probes.c preflight.c ksyms.c \
+TOOL_SRCS := main.c live.c ps.c probes.c snapshot.c preflight.c ksyms.c \
 	token.c model.c store.c vocab.c report.c replay.c intern.c
 TOOL_OBJS := $(addprefix $(OUTPUT)/,$(TOOL_SRCS:.c=.o))
 TOOL := $(OUTPUT)/iommufd-trace

@@ -120,12 +120,24 @@ const char *ksyms_format(const struct ksyms *ks, unsigned long long addr,
 	return buf;
 }
 
-bool ksyms_has(const struct ksyms *ks, const char *name)
+static const struct ksym *ksyms_find(const struct ksyms *ks, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < ks->nr; i++)
 		if (!strcmp(ks->syms[i].name, name))
-			return true;
-	return false;
+			return &ks->syms[i];
+	return NULL;
+}
+
+bool ksyms_has(const struct ksyms *ks, const char *name)
+{
+	return ksyms_find(ks, name);
+}
+
+unsigned long long ksyms_addr(const struct ksyms *ks, const char *name)
+{
+	const struct ksym *sym = ksyms_find(ks, name);
+
+	return sym ? sym->addr : 0;
 }

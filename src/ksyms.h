@@ -18,5 +18,7 @@ void ksyms_free(struct ksyms *ks);
 const char *ksyms_format(const struct ksyms *ks, unsigned long long addr,
 			 char *buf, size_t len);
 bool ksyms_has(const struct ksyms *ks, const char *name);
+/* The address of text symbol @name; 0 if absent or hidden (kptr_restrict). */
+unsigned long long ksyms_addr(const struct ksyms *ks, const char *name);
 
 #endif /* KSYMS_H */

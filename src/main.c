@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "live.h"
+#include "ps.h"
 #include "replay.h"
 #include "status.h"
 
@@ -20,11 +21,16 @@ static const char usage[] =
 "usage: iommufd-trace [OPTIONS]                 trace until SIGINT/SIGTERM\n"
 "       iommufd-trace check [OPTIONS] -- CMD...  trace while CMD runs\n"
 "       iommufd-trace replay [--json] FILE|-     check a recorded --json trace\n"
+"       iommufd-trace ps [--json]                the open iommufd contexts, now\n"
 "\n"
-"Reports orphaned vdevices (alive after the unbind of their device) and\n"
-"devices or vdevices leaked past the close of their iommufd.\n"
+"Follows the lifetimes of iommufd objects of every type and reports\n"
+"orphaned vdevices (alive after the unbind of their device, or found so),\n"
+"objects alive after one they hold was destroyed, and objects leaked past\n"
+"the close of their iommufd.  Objects that exist when it starts are taken\n"
+"from a snapshot; ps shows such a snapshot as trees.\n"
 "\n"
-"  --json                JSON lines: events, findings, one summary record\n"
+"  --json                JSON lines: events (ps: objects), findings, one\n"
+"                        summary record\n"
 "  --no-events           print findings and the summary only\n"
 "  -o, --output FILE     write the report to FILE, not stdout (check mode\n"
 "                        leaves stdout to CMD)\n"
@@ -130,8 +136,9 @@ int main(int argc, char **argv)
 	enum status ret;
 	const char *mode = argc > 1 ? argv[1] : "";
 	bool check = !strcmp(mode, "check"), replay = !strcmp(mode, "replay");
+	bool ps = !strcmp(mode, "ps");
 
-	if (check || replay) {
+	if (check || replay || ps) {
 		argc--;
 		argv++;
 	}
@@ -153,14 +160,25 @@ int main(int argc, char **argv)
 			return bad_usage("replay takes one FILE (or - for stdin)", NULL);
 		return replay_run(argv[optind], &opts.report);
 	}
-	if (check) {
+	if (ps) {
+		const struct ps_opts ps_opts = {
+			.report = opts.report, .raw_pointers = opts.raw_pointers,
+			.verbose = opts.probe.verbose, .out = opts.out,
+		};
+
+		if (optind < argc)
+			return bad_usage("unexpected argument", argv[optind]);
+		ret = ps_run(&ps_opts);
+	} else if (check) {
 		if (optind >= argc)
 			return bad_usage("check needs a command: check [OPTIONS] -- CMD...", NULL);
 		opts.cmd = &argv[optind];
+		ret = live_run(&opts);
 	} else if (optind < argc) {
 		return bad_usage("unexpected argument", argv[optind]);
+	} else {
+		ret = live_run(&opts);
 	}
-	ret = live_run(&opts);
 	if (output && fclose(opts.out)) {
 		fprintf(stderr, "iommufd-trace: %s: %s\n", output, strerror(errno));
 		ret = status_worst(ret, STATUS_ERROR);

@@ -615,6 +615,56 @@ static void text_summary(struct report *r, const struct model_summary *s)
 	fprintf(r->out, "verdict: %s\n", verdict_name(s->verdict));
 }
 
+/* --- ps --- */
+
+void report_context(struct report *r, const struct report_ctx *c)
+{
+	char buf[32];
+
+	if (r->opts.format == REPORT_JSON)
+		return;
+	fprintf(r->out, "ictx %s: %zu objects", key_str(r, KEY_ICTX, c->ictx,
+							buf, sizeof(buf)),
+		c->objects);
+	if (c->others)
+		fprintf(r->out, " (+%zu of other types)", c->others);
+	if (c->reserved)
+		fprintf(r->out, ", %u ids reserved (tombstones, or objects being made)",
+			c->reserved);
+	fputs(", held by ", r->out);
+	ttask(r, &c->task, "?");
+	fprintf(r->out, " (fd %u)%s\n", c->fd,
+		c->incomplete ? "; its walk stopped early: objects may be missing" : "");
+}
+
+void report_owner(struct report *r, const struct task *t, __u32 fd)
+{
+	if (r->opts.format == REPORT_JSON)
+		return;
+	fputs("  also held by ", r->out);
+	ttask(r, t, "?");
+	fprintf(r->out, " (fd %u)\n", fd);
+}
+
+void report_object(struct report *r, const struct trace_event *ev, int depth)
+{
+	const struct out_rec rec = { .base = ev, .obj_type = ev->obj_type };
+	const struct field *f;
+
+	if (r->opts.format == REPORT_JSON) {
+		puts_(r, "{\"" REC_OBJECT "\":");
+		jstr(r, obj_type_name(ev->obj_type));
+		json_fields(r, object_fields, &rec);
+		puts_(r, "}\n");
+		return;
+	}
+	fprintf(r->out, "%*s%s", 2 + 2 * depth, "", obj_type_name(ev->obj_type));
+	for (f = object_fields; f->name; f++)
+		if (!(f->flags & FL_CONTEXT))
+			text_field(r, f, &rec);
+	fputc('\n', r->out);
+}
+
 /* --- API --- */
 
 void report_event(struct report *r, const struct trace_event *ev,

@@ -28,9 +28,11 @@ if grep -q ' iommufd_object_finalize$' /proc/kallsyms; then
 else
 	expect "no iommufd: says how to get it" "has no iommufd" "$BIN"
 	expect "no iommufd: check mode too" "has no iommufd" "$BIN" check -- true
+	expect "no iommufd: ps too" "has no iommufd" "$BIN" ps
 fi
 expect "bad probe mode" "takes auto, kprobe or fentry" "$BIN" --probe-mode x
 expect "bad ring buffer size" "power of 2" "$BIN" --ringbuf-size 1000
 expect "check without a command" "needs a command" "$BIN" check
+expect "ps takes no command" "unexpected argument" "$BIN" ps -- true
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
