@@ -18,6 +18,7 @@
 #include "live.h"
 #include "model.h"
 #include "preflight.h"
+#include "snapshot.h"
 #include "status.h"
 #include "token.h"
 
@@ -38,6 +39,12 @@ struct live {
 	__u64 misses;		/* recursion misses, as last read */
 	long long misses_read_ms;
 	__u64 last_ts;
+	/*
+	 * The end of the snapshot at start, fed after the events from before
+	 * it: once an event comes from after it, or the ring is quiet.
+	 */
+	struct trace_event snap_end;
+	bool snap_pending;
 	char frames[STACK_DEPTH][128];
 };
 
@@ -111,6 +118,14 @@ static void feed_losses(struct live *l, bool final)
 	}
 }
 
+static void feed_snapshot_end(struct live *l)
+{
+	if (!l->snap_pending)
+		return;
+	l->snap_pending = false;
+	model_feed(l->model, &l->snap_end);
+}
+
 static int on_event(void *arg, void *data, size_t size)
 {
 	const struct event *e = data;
@@ -130,6 +145,8 @@ static int on_event(void *arg, void *data, size_t size)
 	memcpy(ev.ptype, e->ptype, sizeof(ev.ptype));
 	memcpy(ev.task.comm, e->comm, sizeof(ev.task.comm));
 	l->last_ts = e->ts;
+	if (e->ts > l->snap_end.ts)
+		feed_snapshot_end(l);
 	model_feed(l->model, &ev);
 	return 0;
 }
@@ -184,6 +201,8 @@ static int trace_loop(struct live *l, struct ring_buffer *rb, pid_t child,
 			fprintf(stderr, "iommufd-trace: ring buffer: %s\n", strerror(-n));
 			return -1;
 		}
+		if (!n)
+			feed_snapshot_end(l);
 		feed_losses(l, false);
 		if (stop_signal) {
 			if (child > 0)
@@ -202,6 +221,7 @@ static int trace_loop(struct live *l, struct ring_buffer *rb, pid_t child,
 			break;
 	}
 	ring_buffer__consume(rb);
+	feed_snapshot_end(l);
 	feed_losses(l, true);
 	return 0;
 }
@@ -228,6 +248,25 @@ static void print_attached(const struct live *l)
 	fprintf(stderr, "%s\n", *sep == ',' ? " (their destroy ops cannot be probed)" : "");
 }
 
+/*
+ * The objects alive when the tracer was armed: the snapshot, taken after,
+ * goes first, then the events since the tracer was armed; the model takes
+ * an object seen and created since as one (model.h).  Else they are
+ * untracked, and the summary says why.
+ */
+static void start_from_snapshot(struct live *l)
+{
+	struct snapshot snap;
+
+	if (!snapshot_take(&snap, l->ksyms, l->opts->probe.verbose))
+		fprintf(stderr, "iommufd-trace: snapshot at start: %zu objects in %zu contexts\n",
+			snap.nobjs, snap.nctxs);
+	snapshot_feed(&snap, l->model, l->tracer.followed);
+	snapshot_end(&snap, &l->snap_end);
+	l->snap_pending = true;
+	snapshot_free(&snap);
+}
+
 static enum status run(struct live *l)
 {
 	const struct report_cbs cbs = { .fmt_key = fmt_key, .get_stack = get_stack };
@@ -249,6 +288,7 @@ static enum status run(struct live *l)
 		ring_buffer__free(rb);
 		return STATUS_ERROR;
 	}
+	start_from_snapshot(l);
 	if (l->opts->cmd) {
 		child = start_command(l->opts->cmd);
 		if (child < 0) {

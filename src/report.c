@@ -379,6 +379,7 @@ static void json_summary(struct report *r, const struct model_summary *s)
 	putc_unlocked('}', r->out);
 	jname(r, "snapshot");
 	jstr(r, snap_status_name(s->snapshot));
+	ju64(r, "contexts", s->contexts);
 	jname(r, "verdict");
 	jstr(r, verdict_name(s->verdict));
 	puts_(r, "}}\n");

@@ -34,7 +34,8 @@
  * {"summary":{"events":N,"orphans":N,"outlived":N,"leaks":N,"untracked":N,
  *  "at_start":N,"lost":N,"live":N,"stale":N,"unexpected":N,
  *  "unknown_events":N,"removes":N,"objects":{"device":N,...},
- *  "snapshot":"taken"|...,"verdict":"clean"|"findings"|"inconclusive"}}
+ *  "snapshot":"taken"|...,"contexts":N,
+ *  "verdict":"clean"|"findings"|"inconclusive"}}
  *	(last line)
  *
  * ps --json: a line per object, then findings and the summary:
