@@ -333,6 +333,7 @@ enum status live_run(const struct live_opts *opts)
 		return STATUS_ERROR;
 	}
 	if (preflight(&l->ki, l->ksyms) < 0) {
+		kernel_info_free(&l->ki);
 		ksyms_free(l->ksyms);
 		free(l);
 		return STATUS_ERROR;

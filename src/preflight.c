@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <bpf/btf.h>
 
 #include "ksyms.h"
@@ -56,25 +57,79 @@ static bool struct_has_member(const struct btf *btf, const char *sname,
 	return false;
 }
 
-/* iommufd's types can be in BTF without iommufd: look for its code. */
+enum iommufd_place iommufd_place(const struct iommufd_facts *f)
+{
+	if (!f->in_kallsyms)
+		return f->module_file ? PLACE_NOT_LOADED : PLACE_ABSENT;
+	if (f->vmlinux_btf)
+		return PLACE_BUILT_IN;
+	return f->module_btf ? PLACE_MODULE : PLACE_NO_BTF;
+}
+
+/* Is iommufd.ko (maybe compressed) among the running kernel's modules? */
+static bool module_file_exists(void)
+{
+	char path[300], line[512];
+	struct utsname u;
+	bool found = false;
+	FILE *f;
+
+	if (uname(&u))
+		return false;
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", u.release);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		const char *colon = strchr(line, ':');
+		const char *name = strstr(line, "iommufd.ko");
+
+		found = name && (!colon || name < colon) &&
+			(name == line || name[-1] == '/');
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Where iommufd's functions are.  Its types are no proof: a kernel with
+ * iommufd as a module has struct iommufd_object in vmlinux's BTF, from
+ * the built-in IOMMUFD_DRIVER_CORE.
+ */
 static int find_iommufd_btf(struct kernel_info *ki, const struct ksyms *ks)
 {
-	if (!ksyms_has(ks, "iommufd_object_finalize")) {
-		fprintf(stderr, "iommufd-trace: this kernel has no iommufd (no iommufd_object_finalize in /proc/kallsyms): load it with 'modprobe iommufd', or use a kernel built with CONFIG_IOMMUFD\n");
-		return -1;
+	static const char func[] = "iommufd_object_finalize";
+	struct iommufd_facts f = {
+		.in_kallsyms = ksyms_has(ks, func),
+		.vmlinux_btf = btf__find_by_name_kind(ki->vmlinux_btf, func,
+						      BTF_KIND_FUNC) > 0,
+		.module_file = module_file_exists(),
+	};
+
+	if (!f.vmlinux_btf && access("/sys/kernel/btf/iommufd", R_OK) == 0) {
+		ki->iommufd_btf = btf__load_module_btf("iommufd", ki->vmlinux_btf);
+		f.module_btf = btf__find_by_name_kind(ki->iommufd_btf, func,
+						      BTF_KIND_FUNC) > 0;
 	}
-	if (btf_has_struct(ki->vmlinux_btf, "iommufd_object")) {
+	switch (iommufd_place(&f)) {
+	case PLACE_BUILT_IN:
+		btf__free(ki->iommufd_btf);
 		ki->iommufd_btf = ki->vmlinux_btf;
 		return 0;
+	case PLACE_MODULE:
+		ki->iommufd_module = true;
+		return 0;
+	case PLACE_NOT_LOADED:
+		fprintf(stderr, "iommufd-trace: iommufd is a module of this kernel that is not loaded: load it with 'modprobe iommufd' and try again\n");
+		return -1;
+	case PLACE_ABSENT:
+		fprintf(stderr, "iommufd-trace: this kernel has no iommufd (no %s in /proc/kallsyms): use a kernel built with CONFIG_IOMMUFD\n", func);
+		return -1;
+	case PLACE_NO_BTF:
+		break;
 	}
-	if (access("/sys/kernel/btf/iommufd", R_OK) == 0) {
-		ki->iommufd_btf = btf__load_module_btf("iommufd", ki->vmlinux_btf);
-		if (btf_has_struct(ki->iommufd_btf, "iommufd_object")) {
-			ki->iommufd_module = true;
-			return 0;
-		}
-	}
-	fprintf(stderr, "iommufd-trace: iommufd has no BTF: rebuild it with CONFIG_DEBUG_INFO_BTF_MODULES=y\n");
+	fprintf(stderr, "iommufd-trace: iommufd has no BTF: rebuild the kernel with CONFIG_DEBUG_INFO_BTF%s=y\n",
+		f.module_file ? "_MODULES" : "");
 	return -1;
 }
 

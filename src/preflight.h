@@ -16,6 +16,25 @@ struct kernel_info {
 	bool kprobe_pmu;		/* perf kprobe PMU: kprobes can attach */
 };
 
+/* What the kernel shows of iommufd_object_finalize, iommufd's first hook. */
+struct iommufd_facts {
+	bool in_kallsyms;	/* /proc/kallsyms lists it (built in, or module loaded) */
+	bool vmlinux_btf;	/* a function of vmlinux's BTF: built in */
+	bool module_btf;	/* a function of /sys/kernel/btf/iommufd */
+	bool module_file;	/* iommufd.ko is in this kernel's modules.dep */
+};
+
+enum iommufd_place {
+	PLACE_BUILT_IN,
+	PLACE_MODULE,
+	PLACE_NOT_LOADED,	/* a module, not loaded */
+	PLACE_ABSENT,		/* no CONFIG_IOMMUFD */
+	PLACE_NO_BTF,		/* there, but fentry and CO-RE cannot see it */
+};
+
+/* Where iommufd's code is, from the facts; preflight() gathers them. */
+enum iommufd_place iommufd_place(const struct iommufd_facts *f);
+
 /*
  * Fills @ki; on a kernel the tool cannot trace, prints what is wrong and
  * what to do, and returns -1 (an environment error: STATUS_ERROR).

@@ -8,7 +8,8 @@ UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -Isrc
 UNIT_HDRS := $(wildcard src/*.h) tests/unit/test.h
 
 UNIT_TESTS := $(UNIT_OUT)/test_model $(UNIT_OUT)/test_intern \
-	      $(UNIT_OUT)/test_vocab $(UNIT_OUT)/test_replay
+	      $(UNIT_OUT)/test_vocab $(UNIT_OUT)/test_replay \
+	      $(UNIT_OUT)/test_preflight
 
 $(UNIT_OUT)/test_model: tests/unit/test_model.c src/model.c src/store.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
@@ -31,6 +32,12 @@ $(UNIT_OUT)/test_replay: tests/unit/test_replay.c src/replay.c \
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -ljansson
+
+$(UNIT_OUT)/test_preflight: tests/unit/test_preflight.c src/preflight.c src/ksyms.c \
+			    $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -static -l:libbpf.a -l:libelf.a -lz
 
 .PHONY: unit
 unit: $(UNIT_TESTS)
