@@ -257,12 +257,13 @@ static void print_attached(const struct live *l)
 static void start_from_snapshot(struct live *l)
 {
 	struct snapshot snap;
+	bool taken = !snapshot_take(&snap, l->ksyms, l->opts->probe.verbose);
+	size_t n = snapshot_feed(&snap, l->model, l->tracer.followed);
 
-	if (!snapshot_take(&snap, l->ksyms, l->opts->probe.verbose))
+	if (taken)
 		fprintf(stderr, "iommufd-trace: snapshot at start: %zu objects in %zu contexts\n",
-			snap.nobjs, snap.nctxs);
-	snapshot_feed(&snap, l->model, l->tracer.followed);
-	snapshot_end(&snap, &l->snap_end);
+			n, snap.nctxs);
+	snapshot_end(&snap, n, &l->snap_end);
 	l->snap_pending = true;
 	snapshot_free(&snap);
 }

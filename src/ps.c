@@ -163,8 +163,7 @@ static enum status judge(struct ps *p)
 	m = model_new(&sink, p->report);
 	if (!m)
 		return STATUS_ERROR;
-	snapshot_feed(&p->snap, m, ~0U);
-	snapshot_end(&p->snap, &ev);
+	snapshot_end(&p->snap, snapshot_feed(&p->snap, m, ~0U), &ev);
 	model_feed(m, &ev);
 	for (i = 0; i < p->snap.nctxs; i++)
 		incomplete |= p->snap.ctxs[i].incomplete;

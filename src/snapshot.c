@@ -261,12 +261,13 @@ void snapshot_free(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void snapshot_feed(const struct snapshot *s, struct model *m,
-		   unsigned int types)
+size_t snapshot_feed(const struct snapshot *s, struct model *m,
+		     unsigned int types)
 {
 	const struct snap_ctx *c;
 	const struct snap_rec *r;
 	struct trace_event ev;
+	size_t n = 0;
 
 	for (c = s->ctxs; c < s->ctxs + s->nctxs; c++)
 		for (r = s->objs + c->first; r < s->objs + c->first + c->n; r++) {
@@ -274,20 +275,19 @@ void snapshot_feed(const struct snapshot *s, struct model *m,
 				continue;
 			snapshot_event(c, r, &ev);
 			model_feed(m, &ev);
+			n++;
 		}
+	return n;
 }
 
-void snapshot_end(const struct snapshot *s, struct trace_event *ev)
+void snapshot_end(const struct snapshot *s, size_t fed, struct trace_event *ev)
 {
-	const struct snap_ctx *c;
-
 	memset(ev, 0, sizeof(*ev));
 	ev->type = EV_SNAPSHOT;
 	ev->ts = s->ts_end;
 	ev->snap = s->status;
 	ev->contexts = s->nctxs;
-	for (c = s->ctxs; c < s->ctxs + s->nctxs; c++)
-		ev->count += c->n;
+	ev->count = fed;
 }
 
 void snapshot_event(const struct snap_ctx *c, const struct snap_rec *r,

@@ -4,9 +4,9 @@
  * iterator (bpf/ps.bpf.c): `ps` shows it, live mode starts from it.
  *
  *	err = snapshot_take(&s, ksyms, verbose);   // s.status says why not
- *	snapshot_feed(&s, model, types);	// an EV_SEEN per object
+ *	n = snapshot_feed(&s, model, types);	// an EV_SEEN per object
  *	(the events since the tracer was armed, to s.ts_end)
- *	snapshot_end(&s, &ev);			// the EV_SNAPSHOT after them
+ *	snapshot_end(&s, n, &ev);		// the EV_SNAPSHOT after them
  *	model_feed(model, &ev);
  *	snapshot_free(&s);
  *
@@ -57,11 +57,11 @@ struct snapshot {
  */
 int snapshot_take(struct snapshot *s, const struct ksyms *ks, bool verbose);
 void snapshot_free(struct snapshot *s);
-/* The objects of the enum obj_type bits @types, as EV_SEEN, to @m. */
-void snapshot_feed(const struct snapshot *s, struct model *m,
-		   unsigned int types);
-/* The EV_SNAPSHOT that ends it, taken or not. */
-void snapshot_end(const struct snapshot *s, struct trace_event *ev);
+/* The objects of the enum obj_type bits @types, as EV_SEEN, to @m; how many. */
+size_t snapshot_feed(const struct snapshot *s, struct model *m,
+		     unsigned int types);
+/* The EV_SNAPSHOT that ends it, taken or not, after @fed objects. */
+void snapshot_end(const struct snapshot *s, size_t fed, struct trace_event *ev);
 /* Object @r of context @c as the EV_SEEN event the model takes. */
 void snapshot_event(const struct snap_ctx *c, const struct snap_rec *r,
 		    struct trace_event *ev);
