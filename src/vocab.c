@@ -70,8 +70,22 @@
 #define EV(n, k, m, fl)		FIELD(struct trace_event, n, k, 0, fl, m)
 #define EV_KEY(n, kk, m, fl)	FIELD(struct trace_event, n, FK_KEY, kk, fl, m)
 #define EV_ICTX			EV_KEY("ictx", KEY_ICTX, ictx, FL_REQUIRED)
+/* An object of any type: where, which, what */
+#define EV_OBJECT							\
+	EV_ICTX,							\
+	EV_KEY("obj", KEY_OF_TYPE, obj, FL_REQUIRED),			\
+	EV("id", FK_U32, id, FL_REQUIRED),				\
+	EV("type", FK_OBJ_TYPE, obj_type, FL_REQUIRED)
 #define FI(n, k, m, fl)		FIELD(struct finding, n, k, 0, fl, m)
 #define FI_KEY(n, kk, m)	FIELD(struct finding, n, FK_KEY, kk, 0, m)
+/* The object of a finding about any type */
+#define FI_OBJECT							\
+	FI("ts", FK_U64, ts, 0),					\
+	FI_KEY("ictx", KEY_ICTX, ictx),					\
+	FI("type", FK_OBJ_TYPE, obj_type, 0),				\
+	FI("id", FK_U32, id, 0),					\
+	FI_KEY("obj", KEY_OF_TYPE, obj),				\
+	FI("virt_id", FK_HEX, virt_id, FL_VDEV)
 #define TASK(T)								\
 	FIELD(T, "pid", FK_PID, 0, 0, task),				\
 	FIELD(T, "comm", FK_COMM, 0, 0, task),				\
@@ -134,10 +148,7 @@ static const struct record events[EV_TYPE_MAX] = {
 		EV("count", FK_U64, count, FL_REQUIRED),
 		{} } },
 	[EV_OBJ_NEW] = { "obj_new", (const struct field[]){
-		EV_ICTX,
-		EV_KEY("obj", KEY_OF_TYPE, obj, FL_REQUIRED),
-		EV("id", FK_U32, id, FL_REQUIRED),
-		EV("type", FK_OBJ_TYPE, obj_type, FL_REQUIRED),
+		EV_OBJECT,
 		EV("parents", FK_PARENTS, parents, 0),
 		{} } },
 	/* the model adds the context, if it knows the object */
@@ -147,10 +158,7 @@ static const struct record events[EV_TYPE_MAX] = {
 		EV("type", FK_OBJ_TYPE, obj_type, FL_REQUIRED),
 		{} } },
 	[EV_SEEN] = { "seen", (const struct field[]){
-		EV_ICTX,
-		EV_KEY("obj", KEY_OF_TYPE, obj, FL_REQUIRED),
-		EV("id", FK_U32, id, FL_REQUIRED),
-		EV("type", FK_OBJ_TYPE, obj_type, FL_REQUIRED),
+		EV_OBJECT,
 		EV("users", FK_U32, users, 0),
 		EV("parents", FK_PARENTS, parents, 0),
 		EV_KEY("idev", KEY_IDEV, idev, 0),
@@ -192,20 +200,10 @@ static const struct record findings[] = {
 		TASK(struct finding),
 		{} } },
 	[FINDING_LEAK] = { "leaked_object", (const struct field[]){
-		FI("ts", FK_U64, ts, 0),
-		FI_KEY("ictx", KEY_ICTX, ictx),
-		FI("type", FK_OBJ_TYPE, obj_type, 0),
-		FI("id", FK_U32, id, 0),
-		FI_KEY("obj", KEY_OF_TYPE, obj),
-		FI("virt_id", FK_HEX, virt_id, FL_VDEV),
+		FI_OBJECT,
 		{} } },
 	[FINDING_OUTLIVED] = { "outlived_parent", (const struct field[]){
-		FI("ts", FK_U64, ts, 0),
-		FI_KEY("ictx", KEY_ICTX, ictx),
-		FI("type", FK_OBJ_TYPE, obj_type, 0),
-		FI("id", FK_U32, id, 0),
-		FI_KEY("obj", KEY_OF_TYPE, obj),
-		FI("virt_id", FK_HEX, virt_id, FL_VDEV),
+		FI_OBJECT,
 		FI("parent_type", FK_OBJ_TYPE, parent_type, 0),
 		FI("parent_id", FK_U32, parent_id, 0),
 		FI_KEY("parent", KEY_OF_PARENT, parent),
