@@ -39,16 +39,16 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Isrc -I$(OUTPUT)
 # a Microsoft extension the kernel is built with; clang still warns about
 # each one, hence -Wno-microsoft-anon-tag.
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
-	-fms-extensions -Wno-microsoft-anon-tag -Ibpf/$(BPF_ARCH) -Isrc
+	-fms-extensions -Wno-microsoft-anon-tag -Ibpf/$(BPF_ARCH) -Ibpf -Isrc
 # One fully static binary: it runs as it is in the test VM's initramfs.
 LDLIBS := -static -l:libbpf.a -l:libelf.a -l:libjansson.a -lz
 
-TOOL_SRCS := main.c live.c probes.c preflight.c ksyms.c scope.c cmd.c \
-	cmdout.c attrib.c ktap.c model.c store.c vocab.c report.c replay.c \
-	intern.c outfile.c
+TOOL_SRCS := main.c live.c ps.c probes.c snapshot.c preflight.c ksyms.c \
+	scope.c cmd.c cmdout.c attrib.c ktap.c token.c model.c store.c vocab.c \
+	report.c replay.c intern.c outfile.c
 TOOL_OBJS := $(addprefix $(OUTPUT)/,$(TOOL_SRCS:.c=.o))
 TOOL := $(OUTPUT)/iommufd-trace
-SKEL := $(OUTPUT)/iommufd_trace.skel.h
+BPF_HDRS := $(VMLINUX_H) $(wildcard bpf/*.bpf.h) src/iommufd_trace.h src/snapshot_rec.h
 
 # "make V=1" shows the commands; "make -s" prints nothing.
 ifeq ($(V),1)
@@ -70,17 +70,18 @@ endif
 .PHONY: all deps test unit replay-test e2e demo bench clean vmlinux-h
 all: $(TOOL) $(OUTPUT)/guest/iommufd-trace
 
-$(OUTPUT)/iommufd_trace.bpf.o: bpf/iommufd_trace.bpf.c $(wildcard bpf/*.bpf.h) $(VMLINUX_H) src/iommufd_trace.h
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
 	@mkdir -p $(@D)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(SKEL): $(OUTPUT)/iommufd_trace.bpf.o
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name iommufd_trace_bpf > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-# The skeleton is only needed by the files that load the programs.
-$(OUTPUT)/live.o $(OUTPUT)/probes.o $(OUTPUT)/scope.o: $(SKEL)
+# A skeleton is only needed by the files that load its programs.
+$(OUTPUT)/live.o $(OUTPUT)/probes.o $(OUTPUT)/scope.o: $(OUTPUT)/iommufd_trace.skel.h
+$(OUTPUT)/snapshot.o: $(OUTPUT)/ps.skel.h
 
 $(OUTPUT)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)

@@ -1,23 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iommufd-trace: follow iommufd_device (idev) and iommufd_vdevice (vdev)
- * lifetimes. Each hook exists as fentry/fexit and as kprobe/kretprobe;
- * user space loads one set. Field accesses are CO-RE only: the vdevice
- * changed shape in v6.17 (idev + virt_id instead of dev + id).
+ * iommufd-trace: follow the lifetimes of iommufd objects: devices (idev)
+ * and vdevices (vdev) through their own calls, the other types through
+ * iommufd_object_finalize() and their destroy ops.  Each hook exists as
+ * fentry/fexit and as kprobe/kretprobe; user space loads one set.  Field
+ * accesses are CO-RE only (objects.bpf.h).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "iommufd_trace.h"
+#include "objects.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-/* v6.13-v6.16: the vdevice holds the struct device and calls its ID id */
-struct iommufd_vdevice___old {
-	struct device *dev;
-	u64 id;
-} __attribute__((preserve_access_index));
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -76,6 +71,18 @@ const volatile __u64 wakeup_bytes;
  * each task's events from then on are complete.
  */
 bool armed;
+
+/*
+ * The enum obj_type bits of the types followed: set with armed, to those
+ * whose destroy op is probed.  Without it, every object of a type would
+ * look leaked at the release of its context.
+ */
+__u32 followed;
+
+static __always_inline bool is_followed(int type)
+{
+	return type && (followed & (1U << type));
+}
 
 static __always_inline void count_loss(enum loss_kind kind)
 {
@@ -147,57 +154,46 @@ static __always_inline bool stash_take(u32 slot, struct stash *out)
 	return true;
 }
 
-static __always_inline bool obj_is(struct iommufd_object *obj, int type)
-{
-	return BPF_CORE_READ(obj, type) == type;
-}
-
 static __always_inline void on_finalize(struct iommufd_ctx *ictx,
 					struct iommufd_object *obj)
 {
-	int dev_type = bpf_core_enum_value(enum iommufd_object_type,
-					   IOMMUFD_OBJ_DEVICE);
-	int vdev_type = bpf_core_enum_value(enum iommufd_object_type,
-					    IOMMUFD_OBJ_VDEVICE);
-	struct iommufd_vdevice *vdev;
-	struct iommufd_device *idev;
+	int type = obj_type_of(obj);
+	struct obj_refs refs;
 	struct event *e;
 
-	if (obj_is(obj, dev_type)) {
-		e = reserve(EV_BIND, (u64)ictx);
-		if (!e)
-			return;
-		idev = container_of(obj, struct iommufd_device, obj);
-		e->obj = (u64)idev;
-		e->id = BPF_CORE_READ(obj, id);
-		e->dev = (u64)BPF_CORE_READ(idev, dev);
-		submit(e);
-		return;
-	}
-	if (!obj_is(obj, vdev_type)) {
+	if (!is_followed(type)) {
 		/* Not reported, but it may be a traced task's first use of the context. */
 		if (armed)
 			in_scope((u64)ictx);
 		return;
 	}
-	e = reserve(EV_VDEV_ALLOC, (u64)ictx);
+	e = reserve(type == OBJ_DEVICE ? EV_BIND :
+		    type == OBJ_VDEVICE ? EV_VDEV_ALLOC : EV_OBJ_NEW, (u64)ictx);
 	if (!e)
 		return;
-	vdev = container_of(obj, struct iommufd_vdevice, obj);
-	e->obj = (u64)vdev;
+	e->obj = (u64)obj;
 	e->id = BPF_CORE_READ(obj, id);
-	if (bpf_core_field_exists(vdev->idev)) {
-		idev = BPF_CORE_READ(vdev, idev);
-		e->idev = (u64)idev;
-		e->dev = (u64)BPF_CORE_READ(idev, dev);
+	e->obj_type = type;
+	if (type == OBJ_DEVICE) {
+		e->dev = (u64)BPF_CORE_READ((struct iommufd_device *)obj, dev);
+		submit(e);
+		return;
 	}
-	if (bpf_core_field_exists(((struct iommufd_vdevice___old *)vdev)->dev))
-		e->dev = (u64)BPF_CORE_READ((struct iommufd_vdevice___old *)vdev, dev);
-	if (bpf_core_field_exists(vdev->virt_id))
-		e->virt_id = BPF_CORE_READ(vdev, virt_id);
-	else
-		e->virt_id = BPF_CORE_READ((struct iommufd_vdevice___old *)vdev, id);
-	submit(e);
+	obj_refs_of(obj, type, &refs);
+	if (type == OBJ_VDEVICE) {
+		/* its idev has a field of its own */
+		e->idev = refs.p[1];
+		refs.p[1] = 0;
+		refs.t[1] = 0;
+		vdev_ids((void *)obj, &e->dev, &e->virt_id);
+	}
+	e->parents[0] = refs.p[0];
+	e->parents[1] = refs.p[1];
+	e->ptype[0] = refs.t[0];
+	e->ptype[1] = refs.t[1];
+	submit(e);	/* Its destroy op names no context: it is kept for it. */
+	if (type != OBJ_VDEVICE)
+		scope_obj_put((u64)obj, (u64)ictx);
 }
 
 static __always_inline void on_unbind(void *ctx, struct iommufd_device *idev)
@@ -339,21 +335,34 @@ static __always_inline void on_release_return(void)
 static __always_inline void on_abort(struct iommufd_ctx *ictx,
 				     struct iommufd_object *obj)
 {
-	int dev_type = bpf_core_enum_value(enum iommufd_object_type,
-					   IOMMUFD_OBJ_DEVICE);
-	int vdev_type = bpf_core_enum_value(enum iommufd_object_type,
-					    IOMMUFD_OBJ_VDEVICE);
-	int type = BPF_CORE_READ(obj, type);
+	int type = obj_type_of(obj);
 	struct event *e;
 
-	if (type != dev_type && type != vdev_type)
+	if (!is_followed(type))
 		return;
 	e = reserve(EV_OBJ_ABORT, (u64)ictx);
 	if (!e)
 		return;
 	e->obj = (u64)obj;
 	/* its token is that of its type, as in the events of its end */
-	e->obj_type = type == dev_type ? OBJ_DEVICE : OBJ_VDEVICE;
+	e->obj_type = type;
+	submit(e);
+}
+
+/*
+ * A destroy op of a type other than device and vdevice: its object names
+ * no context (an ioas or a hwpt has none), so the event names none, but
+ * where scope follows contexts, the one it was finalized in.
+ */
+static __always_inline void on_free(struct iommufd_object *obj, int type)
+{
+	struct event *e = reserve(EV_OBJ_FREE, scope_obj_take((u64)obj));
+
+	if (!e)
+		return;
+	e->obj = (u64)obj;
+	e->id = BPF_CORE_READ(obj, id);
+	e->obj_type = type;
 	submit(e);
 }
 
@@ -464,6 +473,120 @@ SEC("kprobe/iommufd_object_abort_and_destroy")
 int BPF_KPROBE(kprobe_abort, struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
 	on_abort(ictx, obj);
+	return 0;
+}
+
+/* The destroy ops of iommufd_object_ops[], by type. */
+
+SEC("fentry/iommufd_ioas_destroy")
+int BPF_PROG(fentry_ioas_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_IOAS);
+	return 0;
+}
+
+SEC("kprobe/iommufd_ioas_destroy")
+int BPF_KPROBE(kprobe_ioas_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_IOAS);
+	return 0;
+}
+
+SEC("fentry/iommufd_hwpt_paging_destroy")
+int BPF_PROG(fentry_hwpt_paging_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_HWPT_PAGING);
+	return 0;
+}
+
+SEC("kprobe/iommufd_hwpt_paging_destroy")
+int BPF_KPROBE(kprobe_hwpt_paging_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_HWPT_PAGING);
+	return 0;
+}
+
+SEC("fentry/iommufd_hwpt_nested_destroy")
+int BPF_PROG(fentry_hwpt_nested_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_HWPT_NESTED);
+	return 0;
+}
+
+SEC("kprobe/iommufd_hwpt_nested_destroy")
+int BPF_KPROBE(kprobe_hwpt_nested_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_HWPT_NESTED);
+	return 0;
+}
+
+SEC("fentry/iommufd_viommu_destroy")
+int BPF_PROG(fentry_viommu_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_VIOMMU);
+	return 0;
+}
+
+SEC("kprobe/iommufd_viommu_destroy")
+int BPF_KPROBE(kprobe_viommu_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_VIOMMU);
+	return 0;
+}
+
+SEC("fentry/iommufd_veventq_destroy")
+int BPF_PROG(fentry_veventq_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_VEVENTQ);
+	return 0;
+}
+
+SEC("kprobe/iommufd_veventq_destroy")
+int BPF_KPROBE(kprobe_veventq_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_VEVENTQ);
+	return 0;
+}
+
+SEC("fentry/iommufd_hw_queue_destroy")
+int BPF_PROG(fentry_hw_queue_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_HW_QUEUE);
+	return 0;
+}
+
+SEC("kprobe/iommufd_hw_queue_destroy")
+int BPF_KPROBE(kprobe_hw_queue_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_HW_QUEUE);
+	return 0;
+}
+
+SEC("fentry/iommufd_fault_destroy")
+int BPF_PROG(fentry_fault_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_FAULT);
+	return 0;
+}
+
+SEC("kprobe/iommufd_fault_destroy")
+int BPF_KPROBE(kprobe_fault_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_FAULT);
+	return 0;
+}
+
+SEC("fentry/iommufd_access_destroy_object")
+int BPF_PROG(fentry_access_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_ACCESS);
+	return 0;
+}
+
+SEC("kprobe/iommufd_access_destroy_object")
+int BPF_KPROBE(kprobe_access_destroy, struct iommufd_object *obj)
+{
+	on_free(obj, OBJ_ACCESS);
 	return 0;
 }
 

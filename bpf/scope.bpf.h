@@ -36,6 +36,15 @@ struct {
 	__type(value, u8);
 } scope_ctxs SEC(".maps");
 
+/* The context of each object in scope whose destroy op names none. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 262144);	/* such objects alive at once */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, u64);		/* struct iommufd_object * */
+	__type(value, u64);		/* struct iommufd_ctx * */
+} scope_objs SEC(".maps");
+
 static __always_inline bool comm_is_scope_comm(void)
 {
 	char comm[TASK_COMM_LEN];
@@ -86,6 +95,27 @@ static __always_inline void scope_forget(u64 ictx)
 {
 	if (scope != SCOPE_ALL)
 		bpf_map_delete_elem(&scope_ctxs, &ictx);
+}
+
+static __always_inline void scope_obj_put(u64 obj, u64 ictx)
+{
+	if (scope != SCOPE_ALL && bpf_map_update_elem(&scope_objs, &obj, &ictx, BPF_ANY))
+		count_loss(LOSS_SCOPE);
+}
+
+/* The context of @obj, forgotten: 0 when not in scope or not followed. */
+static __always_inline u64 scope_obj_take(u64 obj)
+{
+	u64 *ictx, v;
+
+	if (scope == SCOPE_ALL)
+		return 0;
+	ictx = bpf_map_lookup_elem(&scope_objs, &obj);
+	if (!ictx)
+		return 0;
+	v = *ictx;
+	bpf_map_delete_elem(&scope_objs, &obj);
+	return v;
 }
 
 /* The kernel's fork: no process of a traced one is missed, however short. */

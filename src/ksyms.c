@@ -123,7 +123,7 @@ int ksyms_format(const struct ksyms *ks, unsigned long long addr,
 	return 0;
 }
 
-static const struct ksym *ksym_named(const struct ksyms *ks, const char *name)
+static const struct ksym *ksyms_find(const struct ksyms *ks, const char *name)
 {
 	size_t i;
 
@@ -133,14 +133,14 @@ static const struct ksym *ksym_named(const struct ksyms *ks, const char *name)
 	return NULL;
 }
 
-unsigned long long ksyms_addr(const struct ksyms *ks, const char *name)
-{
-	const struct ksym *sym = ksym_named(ks, name);
-
-	return sym ? sym->addr : 0;
-}
-
 bool ksyms_has(const struct ksyms *ks, const char *name)
 {
-	return ksym_named(ks, name);
+	return ksyms_find(ks, name);
+}
+
+unsigned long long ksyms_addr(const struct ksyms *ks, const char *name)
+{
+	const struct ksym *sym = ksyms_find(ks, name);
+
+	return sym ? sym->addr : 0;
 }

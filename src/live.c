@@ -8,7 +8,6 @@
 #include <unistd.h>
 #include <poll.h>
 #include <sys/epoll.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -25,7 +24,9 @@
 #include "outfile.h"
 #include "preflight.h"
 #include "scope.h"
+#include "snapshot.h"
 #include "status.h"
+#include "token.h"
 
 #define STACK_DEPTH 127
 /*
@@ -52,11 +53,17 @@ struct live {
 	struct cmd cmd;
 	struct cmdout cmdout;	/* check mode: the command's stdout */
 	bool fenced;		/* the fence has been read */
-	__u64 run_key;		/* per-run secret for pointer tokens */
+	struct tokens tokens;
 	__u64 lost_seen;	/* losses already fed to the model */
 	__u64 misses;		/* recursion misses, as last read */
 	long long misses_read_ms;
 	__u64 last_ts;
+	/*
+	 * The end of the snapshot at start, fed after the events from before
+	 * it: once an event comes from after it, or the ring is quiet.
+	 */
+	struct trace_event snap_end;
+	bool snap_pending;
 	char frames[STACK_DEPTH][128];
 };
 
@@ -67,28 +74,12 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-/* Keyed mix of a kernel pointer: stable within a run, no KASLR leak. */
-static __u64 token(__u64 key, __u64 ptr)
-{
-	__u64 x = ptr ^ key;
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return (x ^ (key >> 17)) & 0xffffffffffffULL;
-}
-
 static const char *fmt_key(void *arg, enum key_kind kind, __u64 key,
 			   char *buf, size_t len)
 {
 	struct live *l = arg;
 
-	if (l->opts->raw_pointers)
-		snprintf(buf, len, "0x%llx", (unsigned long long)key);
-	else
-		snprintf(buf, len, "%c%012llx", key_prefix(kind),
-			 (unsigned long long)token(l->run_key, key));
-	return buf;
+	return tokens_fmt(&l->tokens, kind, key, buf, len);
 }
 
 /* A frame without a symbol: a token, as a pointer is, not its address. */
@@ -162,6 +153,14 @@ static void feed_losses(struct live *l, bool final)
 	}
 }
 
+static void feed_snapshot_end(struct live *l)
+{
+	if (!l->snap_pending)
+		return;
+	l->snap_pending = false;
+	model_feed(l->model, &l->snap_end);
+}
+
 static int on_event(void *arg, void *data, size_t size)
 {
 	const struct event *e = data;
@@ -181,15 +180,18 @@ static int on_event(void *arg, void *data, size_t size)
 	}
 	ev = (struct trace_event){
 		.type = e->type, .ts = e->ts, .ictx = e->ictx, .obj = e->obj,
-		.obj_type = e->obj_type,
 		.idev = e->idev, .dev = e->dev, .virt_id = e->virt_id,
-		.id = e->id, .ret = e->ret,
+		.id = e->id, .ret = e->ret, .obj_type = e->obj_type,
 		.task.pid = e->pid, .task.has_pid = true,
 		.task.stack = e->stack_id >= 0 && e->type == EV_UNBIND ?
 			      iref_of(e->stack_id) : 0,
 	};
+	memcpy(ev.parents, e->parents, sizeof(ev.parents));
+	memcpy(ev.ptype, e->ptype, sizeof(ev.ptype));
 	memcpy(ev.task.comm, e->comm, sizeof(ev.task.comm));
 	l->last_ts = e->ts;
+	if (e->ts > l->snap_end.ts)
+		feed_snapshot_end(l);
 	model_feed(l->model, &ev);
 	return 0;
 }
@@ -289,6 +291,8 @@ static int trace_loop(struct live *l, struct ring_buffer *rb)
 		}
 		if (l->opts->cmd)
 			read_output(l);
+		if (!n)
+			feed_snapshot_end(l);
 		feed_losses(l, false);
 		flush_report(l);
 		if (stop_signal) {
@@ -345,6 +349,9 @@ static void print_attached(const struct live *l)
 		[SCOPE_FILTER] = "the traced processes' contexts only",
 	};
 
+	const char *sep = "; not following ";
+	int t;
+
 	fprintf(stderr, "iommufd-trace: %d probes attached (%s)%s; iommufd %s; %s; %s\n",
 		l->tracer.nr_links, probe_mode_name(l->tracer.mode),
 		l->tracer.missing_optional ? ", some optional ones missing" : "",
@@ -353,6 +360,14 @@ static void print_attached(const struct live *l)
 		"vdevices are tied to their device (v6.17+ shape)" :
 		"vdevices hold only the struct device (v6.13-v6.16 shape: orphans possible)",
 		scopes[l->probe.scope]);
+	fprintf(stderr, "iommufd-trace: following %d object types",
+		__builtin_popcount(l->tracer.followed));
+	for (t = 1; t < OBJ_TYPE_MAX; t++)
+		if (!(l->tracer.followed & (1U << t))) {
+			fprintf(stderr, "%s%s", sep, obj_type_name(t));
+			sep = ", ";
+		}
+	fprintf(stderr, "%s\n", *sep == ',' ? " (their destroy ops cannot be probed)" : "");
 }
 
 /* The model's events and findings go to the report, through attrib in check mode. */
@@ -390,6 +405,72 @@ static int end_report(struct live *l, const struct report_cbs *cbs,
 			  cbs, l);
 }
 
+/* Is a context the snapshot found held by a task that --pid or --comm names? */
+static bool held_by_traced(const struct live *l, const struct snapshot *s,
+			   const struct snap_ctx *c)
+{
+	const struct probe_opts *o = &l->probe;
+	const struct snap_rec *r;
+
+	if ((o->pid && c->pid == (__u32)o->pid) ||
+	    (o->comm && !strncmp(c->comm, o->comm, TASK_COMM_LEN - 1)))
+		return true;
+	for (r = s->owners; r < s->owners + s->nowners; r++)
+		if (r->ictx == c->ictx &&
+		    ((o->pid && r->pid == (__u32)o->pid) ||
+		     (o->comm && !strncmp(r->comm, o->comm, TASK_COMM_LEN - 1))))
+			return true;
+	return false;
+}
+
+/*
+ * Where the programs keep only the traced tasks' contexts, so does the
+ * snapshot: theirs enter the scope (their later events are kept, whoever
+ * causes them), the others are dropped.  Check's command has none yet.
+ */
+static int scope_snapshot(struct live *l, struct snapshot *s)
+{
+	struct snap_ctx *c;
+
+	if (l->probe.scope != SCOPE_FILTER)
+		return 0;
+	for (c = s->ctxs; c < s->ctxs + s->nctxs; c++) {
+		if (!held_by_traced(l, s, c))
+			c->n = 0;
+		else if (scope_add_ctx(&l->tracer, c->ictx))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The objects alive when the tracer was armed: the snapshot, taken after,
+ * goes first, then the events since the tracer was armed; the model takes
+ * an object seen and created since as one (model.h).  Else they are
+ * untracked, and the summary says why.
+ */
+static void start_from_snapshot(struct live *l)
+{
+	struct snapshot snap;
+	bool taken = !snapshot_take(&snap, l->ksyms, l->opts->probe.verbose);
+	size_t n;
+
+	if (taken && scope_snapshot(l, &snap)) {
+		fprintf(stderr, "iommufd-trace: cannot follow the contexts of the snapshot: %s\n",
+			strerror(errno));
+		snap.status = SNAP_FAILED;
+		snap.nctxs = 0;
+		taken = false;
+	}
+	n = snapshot_feed(&snap, l->model, l->tracer.followed);
+	if (taken)
+		fprintf(stderr, "iommufd-trace: snapshot at start: %zu objects in %zu contexts\n",
+			n, snap.nctxs);
+	snapshot_end(&snap, n, &l->snap_end);
+	l->snap_pending = true;
+	snapshot_free(&snap);
+}
+
 static enum status run(struct live *l)
 {
 	const struct report_cbs cbs = { .fmt_key = fmt_key, .get_stack = get_stack };
@@ -412,6 +493,7 @@ static enum status run(struct live *l)
 		fprintf(stderr, "iommufd-trace: out of memory\n");
 		goto out;
 	}
+	start_from_snapshot(l);
 	if (l->opts->cmd) {
 		if (start_command(l))
 			goto out;
@@ -420,6 +502,7 @@ static enum status run(struct live *l)
 	if (trace_loop(l, rb))
 		goto out;
 	drained = !drain(l, rb);
+	feed_snapshot_end(l);
 	if (l->opts->cmd) {
 		read_output(l);
 		attrib_finish(l->attrib);
@@ -492,12 +575,8 @@ enum status live_run(const struct live_opts *opts)
 	}
 	if (preflight(&l->ki, l->ksyms) < 0)
 		goto out;
-	/* With a key that can be guessed, the tokens give the pointers away. */
-	if (getrandom(&l->run_key, sizeof(l->run_key), 0) != sizeof(l->run_key)) {
-		fprintf(stderr, "iommufd-trace: no secret key for the pointer tokens: getrandom: %s\n",
-			strerror(errno));
+	if (tokens_init(&l->tokens, opts->raw_pointers))
 		goto out;
-	}
 	l->out = opts->output ?
 		 outfile_open(opts->output, opts->raw_pointers ? 0600 : 0644, NULL) :
 		 stdout;

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "live.h"
+#include "ps.h"
 #include "replay.h"
 #include "status.h"
 
@@ -19,11 +20,16 @@ static const char usage[] =
 "usage: iommufd-trace [OPTIONS]                 trace until SIGINT/SIGTERM\n"
 "       iommufd-trace check [OPTIONS] -- CMD...  trace while CMD runs\n"
 "       iommufd-trace replay [--json] FILE|-     check a recorded --json trace\n"
+"       iommufd-trace ps [--json]                the open iommufd contexts, now\n"
 "\n"
-"Reports orphaned vdevices (alive after the unbind of their device) and\n"
-"devices or vdevices leaked past the close of their iommufd.\n"
+"Follows the lifetimes of iommufd objects of every type and reports\n"
+"orphaned vdevices (alive after the unbind of their device, or found so),\n"
+"objects alive after one they hold was destroyed, and objects leaked past\n"
+"the close of their iommufd.  Objects that exist when it starts are taken\n"
+"from a snapshot; ps shows such a snapshot as trees.\n"
 "\n"
-"  --json                JSON lines: events, findings, one summary record\n"
+"  --json                JSON lines: events (ps: objects), findings, one\n"
+"                        summary record\n"
 "  --no-events           print findings and the summary only\n"
 "  -o, --output FILE     write the report to FILE, not stdout (check mode\n"
 "                        leaves stdout to CMD)\n"
@@ -162,8 +168,9 @@ int main(int argc, char **argv)
 	struct live_opts opts = { .probe.ringbuf_bytes = DEFAULT_RINGBUF_BYTES };
 	const char *mode = argc > 1 ? argv[1] : "";
 	bool check = !strcmp(mode, "check"), replay = !strcmp(mode, "replay");
+	bool ps = !strcmp(mode, "ps");
 
-	if (check || replay) {
+	if (check || replay || ps) {
 		argc--;
 		argv++;
 	}
@@ -175,6 +182,18 @@ int main(int argc, char **argv)
 		if (optind != argc - 1)
 			return bad_usage("replay takes one FILE (or - for stdin)", NULL);
 		return replay_run(argv[optind], opts.output, &opts.report);
+	}
+	if (ps) {
+		const struct ps_opts ps_opts = {
+			.report = opts.report, .raw_pointers = opts.raw_pointers,
+			.verbose = opts.probe.verbose, .output = opts.output,
+		};
+
+		if (optind < argc)
+			return bad_usage("unexpected argument", argv[optind]);
+		if (opts.probe.pid || opts.probe.comm || opts.system_wide || opts.ktap)
+			return bad_usage("ps shows every context: --pid, --comm, --system-wide and --ktap are for tracing", NULL);
+		return ps_run(&ps_opts);
 	}
 	if (check) {
 		if (optind >= argc)

@@ -13,6 +13,12 @@
  * sink->finding.  Events of an unknown type are only counted.  Lookups are
  * hash tables keyed by (ictx, key): the cost per event does not depend on
  * the number of live objects.
+ *
+ * A snapshot at start comes first: an EV_SEEN per object alive then, the
+ * events since the tracer was armed (some of them of objects seen), then
+ * EV_SNAPSHOT, which judges what the snapshot shows (orphaned vdevices).
+ * A creation event of an object already seen (same key, type and id) is
+ * that object's, not a new one.
  */
 #ifndef MODEL_H
 #define MODEL_H
@@ -22,6 +28,7 @@
 enum finding_type {
 	FINDING_ORPHAN,		/* vdevice outlived the unbind of its device */
 	FINDING_LEAK,		/* object still alive when its context closed */
+	FINDING_OUTLIVED,	/* object alive after one it holds was destroyed */
 	FINDING_TYPE_MAX,
 };
 
@@ -29,14 +36,19 @@ struct finding {
 	enum finding_type type;
 	__u64 ts;
 	__u64 ictx;
-	__u64 obj;		/* the vdevice, or the leaked object */
+	__u64 obj;		/* the vdevice, the leaked object, the one left */
 	__u32 id;		/* its id in the context */
 	enum obj_type obj_type;	/* of the object */
 	__u64 virt_id;		/* vdevices only */
 	/* FINDING_ORPHAN: the device and its unbind */
 	__u64 idev;
 	__u32 idev_id;
-	struct task task;
+	__u32 in_snapshot;	/* FINDING_ORPHAN: found so in a snapshot (1) */
+	/* FINDING_OUTLIVED: the object it held */
+	__u64 parent;
+	__u32 parent_id;
+	enum obj_type parent_type;
+	struct task task;	/* the unbind's, or the owner of the context */
 	/* The test of check's command it belongs to (attrib.c), or NULL. */
 	const char *test;
 };
@@ -62,15 +74,20 @@ enum verdict {
 struct model_summary {
 	__u64 events;		/* events of a known type */
 	__u64 orphans;
+	__u64 outlived;		/* FINDING_OUTLIVED */
 	__u64 leaks;
-	__u64 untracked;	/* objects created before tracing started */
+	__u64 untracked;	/* objects created before tracing started, not seen */
+	__u64 at_start;		/* objects the snapshot found */
 	__u64 lost;		/* events the tracer lost */
-	__u64 live;		/* devices and vdevices alive at the end */
+	__u64 live;		/* objects alive at the end */
 	__u64 stale;		/* key re-created while still alive */
 	__u64 unexpected;	/* events that made no sense in the model */
 	__u64 unknown_events;	/* events of an unknown type */
 	__u64 removes;		/* EV_OBJ_REMOVE */
 	enum verdict verdict;
+	__u64 objects[OBJ_TYPE_MAX];	/* objects followed, by type */
+	enum snap_status snapshot;
+	__u32 contexts;		/* in the snapshot */
 };
 
 struct model;

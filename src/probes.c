@@ -10,6 +10,7 @@
 #include "preflight.h"
 #include "probes.h"
 #include "status.h"
+#include "trace_event.h"
 
 struct target {
 	const char *func;
@@ -18,13 +19,18 @@ struct target {
 	struct bpf_program *fentry, *fexit, *kprobe, *kretprobe;
 	const char *old_name;	/* its name before a kernel renamed it */
 	bool output;		/* marks check's command's output (opts->cmd_output) */
+	/* the destroy op of this type: the type is followed if it attaches */
+	enum obj_type destroys;
 };
 
-#define NR_TARGETS 7
+#define NR_TARGETS 15
 #define NR_SCOPE_TPS 2
 /* The reader is woken when the ring is this full, else by its poll timer. */
 #define WAKEUP_FRACTION 4
 _Static_assert(2 * NR_TARGETS + NR_SCOPE_TPS <= TRACER_MAX_LINKS, "links");
+
+/* Devices end in unbind, vdevices in their destroy op: both mandatory. */
+#define ALWAYS_FOLLOWED	(1U << OBJ_DEVICE | 1U << OBJ_VDEVICE)
 
 static void fill_targets(struct iommufd_trace_bpf *s, struct target *t)
 {
@@ -50,6 +56,29 @@ static void fill_targets(struct iommufd_trace_bpf *s, struct target *t)
 		/* Without it, no finding can be given the test it belongs to. */
 		{ .func = "anon_pipe_write", .old_name = "pipe_write", .output = true,
 		  .fexit = s->progs.fexit_out_write, .kprobe = s->progs.kprobe_out_write },
+		/*
+		 * The other types, each followed only if its destroy op can be
+		 * probed: vEVENTQ came in v6.15, HW_QUEUE in v6.17.
+		 */
+		{ .func = "iommufd_ioas_destroy", .destroys = OBJ_IOAS,
+		  .fentry = s->progs.fentry_ioas_destroy, .kprobe = s->progs.kprobe_ioas_destroy },
+		{ .func = "iommufd_hwpt_paging_destroy", .destroys = OBJ_HWPT_PAGING,
+		  .fentry = s->progs.fentry_hwpt_paging_destroy,
+		  .kprobe = s->progs.kprobe_hwpt_paging_destroy },
+		{ .func = "iommufd_hwpt_nested_destroy", .destroys = OBJ_HWPT_NESTED,
+		  .fentry = s->progs.fentry_hwpt_nested_destroy,
+		  .kprobe = s->progs.kprobe_hwpt_nested_destroy },
+		{ .func = "iommufd_viommu_destroy", .destroys = OBJ_VIOMMU,
+		  .fentry = s->progs.fentry_viommu_destroy, .kprobe = s->progs.kprobe_viommu_destroy },
+		{ .func = "iommufd_veventq_destroy", .destroys = OBJ_VEVENTQ,
+		  .fentry = s->progs.fentry_veventq_destroy, .kprobe = s->progs.kprobe_veventq_destroy },
+		{ .func = "iommufd_hw_queue_destroy", .destroys = OBJ_HW_QUEUE,
+		  .fentry = s->progs.fentry_hw_queue_destroy,
+		  .kprobe = s->progs.kprobe_hw_queue_destroy },
+		{ .func = "iommufd_fault_destroy", .destroys = OBJ_FAULT,
+		  .fentry = s->progs.fentry_fault_destroy, .kprobe = s->progs.kprobe_fault_destroy },
+		{ .func = "iommufd_access_destroy_object", .destroys = OBJ_ACCESS,
+		  .fentry = s->progs.fentry_access_destroy, .kprobe = s->progs.kprobe_access_destroy },
 	};
 
 	memcpy(t, targets, sizeof(targets));
@@ -192,6 +221,7 @@ static void scope_programs(struct iommufd_trace_bpf *s, struct bpf_program **tps
 	if (!on) {
 		bpf_map__set_max_entries(s->maps.scope_tasks, 1);
 		bpf_map__set_max_entries(s->maps.scope_ctxs, 1);
+		bpf_map__set_max_entries(s->maps.scope_objs, 1);
 	}
 }
 
@@ -229,6 +259,7 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 	if (mode == PROBE_KPROBE && ki->kprobe_rereg_risk)
 		fprintf(stderr, "iommufd-trace: warning: this x86 kernel may crash when kprobes are registered again after the last ones went away (the ftrace jmp bug of v6.19+ kernels whose functions sit at odd addresses: README, \"Known kernel issue\"): prefer --probe-mode fentry\n");
 	t->output_marks = false;
+	t->followed = ALWAYS_FOLLOWED;
 	fill_targets(t->skel, targets);
 	scope_programs(t->skel, tps, opts);
 	/* Names first: tracefs is read for the names the kernel has. */
@@ -294,8 +325,11 @@ static int try_mode(struct tracer *t, enum probe_mode mode,
 			t->output_marks = !err;
 		else if (err)
 			t->missing_optional++;
+		else if (tg->destroys)
+			t->followed |= 1U << tg->destroys;
 	}
 	/* All at once: no lifecycle is seen by some of the programs only. */
+	t->skel->bss->followed = t->followed;
 	t->skel->bss->armed = true;
 	return 0;
 }

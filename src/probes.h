@@ -32,13 +32,14 @@ struct probe_opts {
 	bool cmd_output;		/* mark check's command's output in the ring */
 };
 
-#define TRACER_MAX_LINKS 16
+#define TRACER_MAX_LINKS 32
 
 struct tracer {
 	struct iommufd_trace_bpf *skel;
 	enum probe_mode mode;		/* the one in use: kprobe or fentry */
 	int missing_optional;
 	bool output_marks;		/* the command's output is marked */
+	unsigned int followed;		/* 1 << enum obj_type of the types followed */
 	struct bpf_link *links[TRACER_MAX_LINKS];
 	int nr_links;
 };

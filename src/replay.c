@@ -121,16 +121,16 @@ static int read_s32(struct replay *rp, const char *name, json_t *v, __s32 *val)
 static int read_obj_type(struct replay *rp, const char *name, json_t *v,
 			 enum obj_type *type)
 {
-	char names[128] = "";
+	char names[256] = "";
 	enum obj_type t;
 	size_t n = 0;
 
 	*type = json_is_string(v) ? obj_type_named(json_string_value(v)) : 0;
 	if (*type)
 		return 0;
-	for (t = 1; t < OBJ_TYPE_MAX; t++)
-		n = or_list(names, sizeof(names), n, obj_type_name(t));
-	return fail(rp, "\"%s\" must be %s", name, names);
+	for (t = 1; t < OBJ_TYPE_MAX && n < sizeof(names); t++)
+		n += snprintf(names + n, sizeof(names) - n, " %s", obj_type_name(t));
+	return fail(rp, "\"%s\" must be an object type:%s", name, names);
 }
 
 static int frames_add(struct replay *rp, const char *s, size_t len)
@@ -177,6 +177,41 @@ static int read_stack(struct replay *rp, const char *name, json_t *v,
 	return *stack ? 0 : fail(rp, "out of memory");
 }
 
+/* Up to OBJ_PARENTS identifiers; the types stay unknown (0). */
+static int read_parents(struct replay *rp, const char *name, json_t *v,
+			__u64 *keys)
+{
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v) || json_array_size(v) > OBJ_PARENTS)
+		return fail(rp, "\"%s\" must be an array of at most %d identifiers",
+			    name, OBJ_PARENTS);
+	json_array_foreach(v, i, e)
+		if (read_key(rp, name, e, &keys[i]))
+			return -1;
+	return 0;
+}
+
+/* The value of @v in table @named, whose @max says none. */
+static int read_name(struct replay *rp, const char *name, json_t *v,
+		     unsigned int (*named)(const char *), unsigned int max,
+		     unsigned int *val)
+{
+	if (!json_is_string(v))
+		return fail(rp, "\"%s\" must be a string", name);
+	*val = named(json_string_value(v));
+	if (*val == max)
+		return fail(rp, "\"%s\": unknown value \"%s\"", name,
+			    json_string_value(v));
+	return 0;
+}
+
+static unsigned int snap_by_name(const char *name)
+{
+	return snap_status_named(name);
+}
+
 /* JSON value @v of field @f into its member of @te. */
 static int read_field(struct replay *rp, const struct field *f, json_t *v,
 		      struct trace_event *te)
@@ -215,6 +250,10 @@ static int read_field(struct replay *rp, const struct field *f, json_t *v,
 		return read_stack(rp, f->name, v, &t->stack);
 	case FK_OBJ_TYPE:
 		return read_obj_type(rp, f->name, v, p);
+	case FK_PARENTS:
+		return read_parents(rp, f->name, v, p);
+	case FK_SNAP:
+		return read_name(rp, f->name, v, snap_by_name, SNAP_STATUS_MAX, p);
 	case FK_STR:	/* only in findings, whose fields are not read */
 		break;
 	}

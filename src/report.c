@@ -28,12 +28,18 @@ struct out_rec {
 	const void *base;
 	const struct ev_note *note;
 	enum obj_type obj_type;
+	enum obj_type parent_type;
 };
+
+static bool is_zero(const struct field *f, const void *p)
+{
+	return f->kind == FK_U32 ? !*(const __u32 *)p : !*(const __u64 *)p;
+}
 
 /* The field's member, NULL if it is not shown for this record. */
 static const void *member(const struct field *f, const struct out_rec *rec)
 {
-	const void *base = rec->base;
+	const void *base = rec->base, *p;
 
 	if (f->flags & FL_NOTE) {
 		if (!rec->note || !rec->note->orphaned)
@@ -42,12 +48,26 @@ static const void *member(const struct field *f, const struct out_rec *rec)
 	}
 	if ((f->flags & FL_VDEV) && rec->obj_type != OBJ_VDEVICE)
 		return NULL;
-	return (const char *)base + f->off;
+	p = (const char *)base + f->off;
+	return (f->flags & FL_NONZERO) && is_zero(f, p) ? NULL : p;
 }
 
 static enum key_kind field_key(const struct field *f, const struct out_rec *rec)
 {
-	return f->key == KEY_OF_TYPE ? obj_type_key(rec->obj_type) : f->key;
+	if (f->key == KEY_OF_TYPE)
+		return obj_type_key(rec->obj_type);
+	if (f->key == KEY_OF_PARENT)
+		return obj_type_key(rec->parent_type);
+	return f->key;
+}
+
+/* The parents of an event, which holds their types beside them. */
+static const __u8 *parent_types(const struct field *f, const struct out_rec *rec)
+{
+	const struct trace_event *ev = rec->base;
+
+	(void)f;
+	return ev->ptype;
 }
 
 static __u64 counter_value(const struct counter *c,
@@ -242,6 +262,28 @@ static void jstack(struct report *r, const char *name, __u64 stack)
 	putc_unlocked(']', r->out);
 }
 
+/* "name":["k1","k2"] of the parents that are there; nothing if none. */
+static void jparents(struct report *r, const struct field *f,
+		     const struct out_rec *rec, const __u64 *keys)
+{
+	const __u8 *types = parent_types(f, rec);
+	const char *sep = "[";
+	char buf[32];
+	int i;
+
+	for (i = 0; i < OBJ_PARENTS; i++) {
+		if (!keys[i])
+			continue;
+		if (*sep == '[')
+			jname(r, f->name);
+		puts_(r, sep);
+		jstr(r, key_str(r, obj_type_key(types[i]), keys[i], buf, sizeof(buf)));
+		sep = ",";
+	}
+	if (*sep == ',')
+		putc_unlocked(']', r->out);
+}
+
 static void json_field(struct report *r, const struct field *f,
 		       const struct out_rec *rec)
 {
@@ -270,6 +312,13 @@ static void json_field(struct report *r, const struct field *f,
 			jname(r, f->name);
 			jstr(r, obj_type_name(*(const enum obj_type *)p));
 		}
+		break;
+	case FK_PARENTS:
+		jparents(r, f, rec, p);
+		break;
+	case FK_SNAP:
+		jname(r, f->name);
+		jstr(r, snap_status_name(*(const enum snap_status *)p));
 		break;
 	case FK_PID:
 		if (t->has_pid)
@@ -317,7 +366,8 @@ static void json_event(struct report *r, const struct record *row,
 
 static void json_finding(struct report *r, const struct finding *f)
 {
-	const struct out_rec rec = { .base = f, .obj_type = f->obj_type };
+	const struct out_rec rec = { .base = f, .obj_type = f->obj_type,
+				     .parent_type = f->parent_type };
 
 	puts_(r, "{\"" REC_FINDING "\":");
 	jstr(r, finding_record(f->type)->name);
@@ -336,6 +386,18 @@ static void json_summary(struct report *r, const struct model_summary *s)
 		jmember(r, counters[i].name);
 		jdigits(r, counter_value(&counters[i], s));
 	}
+	jname(r, "objects");
+	putc_unlocked('{', r->out);
+	for (i = 1; i < OBJ_TYPE_MAX; i++) {
+		if (i > 1)
+			putc_unlocked(',', r->out);
+		jmember(r, obj_type_name(i));
+		jdigits(r, s->objects[i]);
+	}
+	putc_unlocked('}', r->out);
+	jname(r, "snapshot");
+	jstr(r, snap_status_name(s->snapshot));
+	ju64(r, "contexts", s->contexts);
 	jname(r, SUMMARY_VERDICT);
 	jstr(r, verdict_name(s->verdict));
 	puts_(r, "}}\n");
@@ -399,6 +461,25 @@ static void tcomm(struct report *r, const char *comm)
 	text_escape(r->out, buf);
 }
 
+/* " name=k1,k2" of the parents that are there; nothing if none. */
+static void tparents(struct report *r, const struct field *f,
+		     const struct out_rec *rec, const __u64 *keys)
+{
+	const __u8 *types = parent_types(f, rec);
+	char sep = '=';
+	int i;
+
+	for (i = 0; i < OBJ_PARENTS; i++) {
+		if (!keys[i])
+			continue;
+		if (sep == '=')
+			fprintf(r->out, " %s", f->name);
+		fputc(sep, r->out);
+		tident(r, obj_type_key(types[i]), keys[i]);
+		sep = ',';
+	}
+}
+
 static void text_field(struct report *r, const struct field *f,
 		       const struct out_rec *rec)
 {
@@ -427,6 +508,13 @@ static void text_field(struct report *r, const struct field *f,
 		if (*(const enum obj_type *)p)
 			fprintf(r->out, " %s=%s", f->name,
 				obj_type_name(*(const enum obj_type *)p));
+		break;
+	case FK_PARENTS:
+		tparents(r, f, rec, p);
+		break;
+	case FK_SNAP:
+		fprintf(r->out, " %s=%s", f->name,
+			snap_status_name(*(const enum snap_status *)p));
 		break;
 	case FK_PID:
 		if (t->has_pid)
@@ -476,33 +564,47 @@ static void text_finding_head(struct report *r, const struct finding *f)
 	fputs(": ", r->out);
 }
 
-static void text_finding(struct report *r, const struct finding *f)
+/* "TYPE ID (virt_id 0x..)" of the object of a finding. */
+static void tobject(struct report *r, enum obj_type type, __u32 id,
+		    __u64 virt_id)
+{
+	fprintf(r->out, "%s %u", obj_type_name(type), id);
+	if (type == OBJ_VDEVICE)
+		fprintf(r->out, " (virt_id 0x%llx)", virt_id);
+}
+
+/* "pid N COMM" of @t, or @none. */
+static void ttask(struct report *r, const struct task *t, const char *none)
+{
+	if (!t->has_pid) {
+		fputs(none, r->out);
+		return;
+	}
+	fprintf(r->out, "pid %u ", t->pid);
+	tcomm(r, t->comm);
+}
+
+static void text_orphan(struct report *r, const struct finding *f)
 {
 	const char *frames[REPORT_MAX_FRAMES];
 	int i, n;
 
-	text_finding_head(r, f);
-	if (f->type == FINDING_LEAK) {
-		fprintf(r->out, "%s %u", obj_type_name(f->obj_type), f->id);
-		if (f->obj_type == OBJ_VDEVICE)
-			fprintf(r->out, " (virt_id 0x%llx)", f->virt_id);
-		fputs(" still alive at release of ictx ", r->out);
+	tobject(r, OBJ_VDEVICE, f->id, f->virt_id);
+	if (f->in_snapshot) {
+		fputs(" in ictx ", r->out);
 		tident(r, KEY_ICTX, f->ictx);
-		fputs(" [obj ", r->out);
-		tident(r, obj_type_key(f->obj_type), f->obj);
+		fputs(" has no device bound in its context (found in a snapshot; held by ",
+		      r->out);
+		ttask(r, &f->task, "a task unknown");
+		fputs(") [vdev ", r->out);
+		tident(r, KEY_VDEV, f->obj);
 		fputs("]\n", r->out);
 		return;
 	}
-	fprintf(r->out, "vdevice %u (virt_id 0x%llx) of device %u in ictx ",
-		f->id, f->virt_id, f->idev_id);
+	fprintf(r->out, " of device %u in ictx ", f->idev_id);
 	tident(r, KEY_ICTX, f->ictx);
 	fputs(" outlived its unbind (", r->out);
-	if (f->task.has_pid) {
-		fprintf(r->out, "pid %u ", f->task.pid);
-		tcomm(r, f->task.comm);
-	} else {
-		fputs("task unknown", r->out);
-	}
+	ttask(r, &f->task, "task unknown");
 	fputs(") [vdev ", r->out);
 	tident(r, KEY_VDEV, f->obj);
 	fputs(" idev ", r->out);
@@ -514,6 +616,32 @@ static void text_finding(struct report *r, const struct finding *f)
 		text_escape(r->out, frames[i]);
 		fputc('\n', r->out);
 	}
+}
+
+static void text_finding(struct report *r, const struct finding *f)
+{
+	text_finding_head(r, f);
+	if (f->type == FINDING_ORPHAN) {
+		text_orphan(r, f);
+		return;
+	}
+	tobject(r, f->obj_type, f->id, f->virt_id);
+	if (f->type == FINDING_LEAK) {
+		fputs(" still alive at release of ictx ", r->out);
+		tident(r, KEY_ICTX, f->ictx);
+		fputs(" [obj ", r->out);
+		tident(r, obj_type_key(f->obj_type), f->obj);
+		fputs("]\n", r->out);
+		return;
+	}
+	fputs(" in ictx ", r->out);
+	tident(r, KEY_ICTX, f->ictx);
+	fprintf(r->out, " still alive when %s %u, which it holds, was destroyed [obj ",
+		obj_type_name(f->parent_type), f->parent_id);
+	tident(r, obj_type_key(f->obj_type), f->obj);
+	fputs(" parent ", r->out);
+	tident(r, obj_type_key(f->parent_type), f->parent);
+	fputs("]\n", r->out);
 }
 
 /* "@title: N text, ..." of the counters on that line. */
@@ -536,15 +664,76 @@ static void text_counters(struct report *r, const struct model_summary *s,
 
 static void text_summary(struct report *r, const struct model_summary *s)
 {
+	const char *sep = ": ";
 	size_t i;
 
 	text_counters(r, s, "summary", false);
+	fputs("objects", r->out);
+	for (i = 1; i < OBJ_TYPE_MAX; i++) {
+		if (!s->objects[i])
+			continue;
+		fprintf(r->out, "%s%llu %s", sep, s->objects[i], obj_type_name(i));
+		sep = ", ";
+	}
+	fprintf(r->out, "%s\nsnapshot: %s", *sep == ':' ? ": none" : "",
+		snap_status_text(s->snapshot));
+	if (s->snapshot == SNAP_TAKEN)
+		fprintf(r->out, ", %llu objects in %u contexts", s->at_start, s->contexts);
+	fputc('\n', r->out);
 	for (i = 0; i < ncounters; i++)
 		if (counters[i].anomaly && counter_value(&counters[i], s)) {
 			text_counters(r, s, "anomalies", true);
 			break;
 		}
 	fprintf(r->out, "verdict: %s\n", verdict_name(s->verdict));
+}
+
+/* --- ps --- */
+
+void report_context(struct report *r, const struct report_ctx *c)
+{
+	if (r->opts.format == REPORT_JSON)
+		return;
+	fputs("ictx ", r->out);
+	tident(r, KEY_ICTX, c->ictx);
+	fprintf(r->out, ": %zu objects", c->objects);
+	if (c->others)
+		fprintf(r->out, " (+%zu of other types)", c->others);
+	if (c->reserved)
+		fprintf(r->out, ", %u ids reserved (tombstones, or objects being made)",
+			c->reserved);
+	fputs(", held by ", r->out);
+	ttask(r, &c->task, "?");
+	fprintf(r->out, " (fd %u)%s\n", c->fd,
+		c->incomplete ? "; its walk stopped early: objects may be missing" : "");
+}
+
+void report_owner(struct report *r, const struct task *t, __u32 fd)
+{
+	if (r->opts.format == REPORT_JSON)
+		return;
+	fputs("  also held by ", r->out);
+	ttask(r, t, "?");
+	fprintf(r->out, " (fd %u)\n", fd);
+}
+
+void report_object(struct report *r, const struct trace_event *ev, int depth)
+{
+	const struct out_rec rec = { .base = ev, .obj_type = ev->obj_type };
+	const struct field *f;
+
+	if (r->opts.format == REPORT_JSON) {
+		puts_(r, "{\"" REC_OBJECT "\":");
+		jstr(r, obj_type_name(ev->obj_type));
+		json_fields(r, object_fields, &rec);
+		puts_(r, "}\n");
+		return;
+	}
+	fprintf(r->out, "%*s%s", 2 + 2 * depth, "", obj_type_name(ev->obj_type));
+	for (f = object_fields; f->name; f++)
+		if (!(f->flags & FL_CONTEXT))
+			text_field(r, f, &rec);
+	fputc('\n', r->out);
 }
 
 /* --- API --- */

@@ -60,6 +60,23 @@ void report_free(struct report *r);
  */
 void text_escape(FILE *out, const char *s);
 
+/* `ps`: a context, then its objects as a tree (text) or a line each (JSON). */
+struct report_ctx {
+	__u64 ictx;
+	struct task task;	/* the first found holding it */
+	__u32 fd;
+	size_t objects;		/* of the types followed */
+	size_t others;		/* of other types (selftest's) */
+	__u32 reserved;		/* ids reserved: tombstones, objects being made */
+	bool incomplete;	/* its walk stopped early */
+};
+
+/* Text only: the heading of a context, and other tasks holding it. */
+void report_context(struct report *r, const struct report_ctx *c);
+void report_owner(struct report *r, const struct task *t, __u32 fd);
+/* Object @ev, an EV_SEEN, @depth levels under the top of its context. */
+void report_object(struct report *r, const struct trace_event *ev, int depth);
+
 /* model_sink whose arg is a struct report. */
 extern const struct model_sink report_sink;
 

@@ -12,6 +12,14 @@ int scope_add_self(const struct tracer *t)
 	return tracer_run(t->skel->progs.scope_self);
 }
 
+int scope_add_ctx(const struct tracer *t, __u64 ictx)
+{
+	__u8 yes = 1;
+
+	return bpf_map__update_elem(t->skel->maps.scope_ctxs, &ictx, sizeof(ictx),
+				    &yes, sizeof(yes), BPF_ANY);
+}
+
 bool scope_ctxs_open(const struct tracer *t)
 {
 	__u64 key;

@@ -60,9 +60,14 @@ static inline __u64 okey(const struct store_index *x, const struct obj_head *o)
 	return *(const __u64 *)((const char *)o + x->key_off);
 }
 
+static inline __u64 ictx_of(const struct store_index *x, __u64 ictx)
+{
+	return x->any_ctx ? 0 : ictx;
+}
+
 static inline __u64 oslot(const struct store_index *x, const struct obj_head *o)
 {
-	return hash2(o->ictx, okey(x, o)) >> 32 << 32 | store_ref(o);
+	return hash2(ictx_of(x, o->ictx), okey(x, o)) >> 32 << 32 | store_ref(o);
 }
 
 static inline size_t shome(const struct store_index *x, __u64 s)
@@ -70,11 +75,13 @@ static inline size_t shome(const struct store_index *x, __u64 s)
 	return (s >> 32) & x->mask;
 }
 
-int store_index_init(struct store_index *x, size_t key_off)
+int store_index_init(struct store_index *x, size_t key_off,
+		     enum store_index_kind kind)
 {
 	x->mask = 63;
 	x->n = 0;
 	x->key_off = key_off;
+	x->any_ctx = kind == STORE_BY_KEY;
 	x->slot = big_alloc((x->mask + 1) * sizeof(*x->slot));
 	return x->slot ? 0 : -ENOMEM;
 }
@@ -88,14 +95,14 @@ struct obj_head *store_index_get(const struct store *s,
 				 const struct store_index *x,
 				 __u64 ictx, __u64 key)
 {
-	__u64 tag = hash2(ictx, key) >> 32, slot;
+	__u64 tag = hash2(ictx_of(x, ictx), key) >> 32, slot;
 	size_t i = tag & x->mask;
 	struct obj_head *o;
 
 	while ((slot = x->slot[i])) {
 		if (slot >> 32 == tag) {
 			o = store_at(s, iref_idx((iref)slot));
-			if (o->ictx == ictx && okey(x, o) == key)
+			if (ictx_of(x, o->ictx) == ictx_of(x, ictx) && okey(x, o) == key)
 				return o;
 		}
 		i = (i + 1) & x->mask;
@@ -293,8 +300,8 @@ void store_del(struct store *s, struct obj_head *o)
 int store_init(struct store *s)
 {
 	memset(s, 0, sizeof(*s));
-	if (store_index_init(&s->objs, offsetof(struct obj_head, key)) ||
-	    store_index_init(&s->ctxs, offsetof(struct obj_head, key)))
+	if (store_index_init(&s->objs, offsetof(struct obj_head, key), STORE_BY_CTX) ||
+	    store_index_init(&s->ctxs, offsetof(struct obj_head, key), STORE_BY_CTX))
 		return -ENOMEM;
 	return 0;
 }

@@ -13,8 +13,9 @@
  *	store_fini(&s);
  *
  * The store owns the head of each object (struct obj_head); the rest of its
- * STORE_OBJ_SIZE bytes is the caller's, whose type starts with the head.
- * A struct store_index finds objects by another __u64 of theirs.
+ * STORE_OBJ_SIZE bytes is the caller's, whose type starts with the head;
+ * a context's too.  A struct store_index finds objects by another __u64 of
+ * theirs, or by their key alone, whatever their context.
  */
 #ifndef STORE_H
 #define STORE_H
@@ -53,6 +54,13 @@ struct store_index {
 	size_t mask;
 	size_t n;
 	size_t key_off;		/* of the __u64 key in the object */
+	bool any_ctx;		/* the key alone: contexts are not told apart */
+};
+
+/* What an index tells objects apart by. */
+enum store_index_kind {
+	STORE_BY_CTX,		/* their context and key */
+	STORE_BY_KEY,		/* their key: lookups ignore @ictx */
 };
 
 /* Objects in chunks that never move, named by index. */
@@ -107,7 +115,8 @@ struct obj_head *store_ctx(const struct store *s, __u64 ictx);
 struct obj_head *store_next_ctx(const struct store *s, size_t *pos);
 void store_del_ctx(struct store *s, struct obj_head *c);
 
-int store_index_init(struct store_index *x, size_t key_off);
+int store_index_init(struct store_index *x, size_t key_off,
+		     enum store_index_kind kind);
 void store_index_fini(struct store_index *x);
 struct obj_head *store_index_get(const struct store *s,
 				 const struct store_index *x,

@@ -18,9 +18,11 @@ enum key_kind {
 	KEY_ICTX,
 	KEY_IDEV,
 	KEY_VDEV,
+	KEY_OBJ,	/* an object of another type */
 	KEY_DEV,
 	KEY_FRAME,	/* a code address of a stack frame without a symbol */
 	KEY_OF_TYPE,	/* that of the record's object type, its FK_OBJ_TYPE field */
+	KEY_OF_PARENT,	/* that of the record's parent type (findings) */
 };
 
 /* How a field is printed and read, and the type of its member. */
@@ -31,6 +33,8 @@ enum field_kind {
 	FK_U64,		/* __u64; in JSON above 2^63 - 1 a string of digits */
 	FK_HEX,		/* __u64, 0x... in text */
 	FK_OBJ_TYPE,	/* enum obj_type, by its name; 0: absent, not printed */
+	FK_PARENTS,	/* trace_event: parents[] (and ptype[]), an array of keys */
+	FK_SNAP,	/* enum snap_status, by its name */
 	FK_PID,		/* struct task: its pid, if it has one */
 	FK_COMM,	/* struct task: its comm, if it has a pid */
 	FK_STACK,	/* struct task: its frames; not in text */
@@ -41,6 +45,8 @@ enum field_kind {
 #define FL_EITHER	(1 << 1)	/* replay: the event needs one FL_EITHER field */
 #define FL_NOTE		(1 << 2)	/* in struct ev_note, shown if orphaned; not read */
 #define FL_VDEV		(1 << 3)	/* shown only when the object is a vdevice */
+#define FL_NONZERO	(1 << 4)	/* shown only when it is not 0 */
+#define FL_CONTEXT	(1 << 5)	/* ps: the context's, said once in its heading */
 
 struct field {
 	const char *name;
@@ -82,6 +88,15 @@ const char *obj_type_name(enum obj_type type);
 enum obj_type obj_type_named(const char *name);
 enum key_kind obj_type_key(enum obj_type type);
 char key_prefix(enum key_kind kind);
+const char *snap_status_name(enum snap_status status);
+/* The status called @name, SNAP_STATUS_MAX if there is none. */
+enum snap_status snap_status_named(const char *name);
+/* What a status means, in words. */
+const char *snap_status_text(enum snap_status status);
+
+/* A line of `ps --json` per object: "object":TYPE, then these fields. */
+#define REC_OBJECT	"object"
+extern const struct field object_fields[];
 
 /* A __u64 of struct model_summary, in the JSON summary and as "N text". */
 struct counter {

@@ -60,6 +60,7 @@ else
 	expect "no iommufd: check mode too" "has no iommufd" "$BIN" check -- true
 	expect "no iommufd: -o is not opened" "has no iommufd" "$BIN" -o "$TMP/link"
 	kept "no iommufd: the file behind the link is kept" "$TMP/target"
+	expect "no iommufd: ps too" "has no iommufd" "$BIN" ps
 fi
 
 # replay -o: never the input, never through a link, private if its input is.
@@ -84,5 +85,6 @@ kept "a private report into another user's file: the file is kept" "$TMP/theirs.
 expect "bad probe mode" "takes auto, kprobe or fentry" "$BIN" --probe-mode x
 expect "bad ring buffer size" "power of 2" "$BIN" --ringbuf-size 1000
 expect "check without a command" "needs a command" "$BIN" check
+expect "ps takes no command" "unexpected argument" "$BIN" ps -- true
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -19,8 +19,9 @@ $(BENCH_OUT)/floor: tests/bench/floor.c $(BENCH_OUT)/floor.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(BENCH_OUT) -o $@ $< $(LDLIBS)
 
-# Static: it runs in the initramfs.
-$(BENCH_OUT)/workload: tests/bench/workload.c tests/lib/mockdev.c tests/lib/mockdev.h
+# Static: they run in the initramfs.
+$(BENCH_OUT)/workload $(BENCH_OUT)/ps_scale: $(BENCH_OUT)/%: tests/bench/%.c \
+		tests/lib/mockdev.c tests/lib/mockdev.h
 	@test -n "$(BENCH_KDIR)" || { echo "BENCH_KDIR is not set: use make bench" >&2; exit 2; }
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
@@ -28,4 +29,4 @@ $(BENCH_OUT)/workload: tests/bench/workload.c tests/lib/mockdev.c tests/lib/mock
 		-I$(BENCH_KTREE)/drivers/iommu/iommufd -o $@ $(filter %.c,$^)
 
 .PHONY: bench-bins
-bench-bins: $(BENCH_OUT)/floor $(BENCH_OUT)/workload
+bench-bins: $(BENCH_OUT)/floor $(BENCH_OUT)/workload $(BENCH_OUT)/ps_scale

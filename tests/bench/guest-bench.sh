@@ -1,12 +1,24 @@
 #!/bin/sh
 # Runs in the test VM: every configuration of the benchmark on one kernel,
-# interleaved and repeated, then capacity and scale.  Prints "@@" records
-# for tests/bench/summarize.py.
+# interleaved and repeated, then capacity, ps and scale.  Prints "@@"
+# records for tests/bench/summarize.py.
 # Usage: guest-bench.sh ROUNDS CYCLE_N VDEV_N SCALE_STEPS BARE_SCALE_STEPS
+#                       [CONFIGS MODES PARTS PS_STEPS]
+# The last four narrow a run (run.sh: BENCH_CONFIGS, ...); by default all.
 set -u
 B=/opt/bench
 rounds=$1 cycle_n=$2 vdev_n=$3 steps=$4 bare_steps=$5
+configs=${6:-bare floor_kprobe floor_fentry trace_kprobe trace_fentry bpftrace}
+modes=${7:-cycle vdev}
+parts=${8:-timing capacity ps scale}
+ps_steps=${9:-1,10,100,1000,10000,100000}
 W=$B/workload
+
+# part NAME: is NAME one of the parts to run?
+part() {
+	case " $parts " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 
 # run NAME ROUND CMD...: the workload's lines, tagged, and errors loudly.
 run() {
@@ -37,23 +49,27 @@ config() {
 	esac
 }
 
-configs="bare floor_kprobe floor_fentry trace_kprobe trace_fentry bpftrace"
 [ -x $B/iommufd-trace-before ] && configs="$configs before_kprobe before_fentry"
 reversed=
 for c in $configs; do reversed="$c $reversed"; done
 r=1
-while [ $r -le $rounds ]; do
+while part timing && [ $r -le $rounds ]; do
 	# Forward on odd rounds, backward on even ones: no config always first.
 	order=$configs
 	[ $((r % 2)) -eq 0 ] && order=$reversed
 	for c in $order; do
-		config $c $r $W -m cycle -n $cycle_n
-		config $c $r $W -m vdev -n $vdev_n
+		for m in $modes; do
+			n=$cycle_n
+			[ $m = vdev ] && n=$vdev_n
+			config $c $r $W -m $m -n $n
+		done
 	done
 	r=$((r + 1))
 done
-grep -c ORPHAN /tmp/bt.txt 2>/dev/null | sed 's/^/@@ bpftrace_orphan_lines /'
-echo "@@ trace_summary $(tail -1 /tmp/trace.txt)"
+if part timing; then
+	grep -c ORPHAN /tmp/bt.txt 2>/dev/null | sed 's/^/@@ bpftrace_orphan_lines /'
+	echo "@@ trace_summary $(tail -1 /tmp/trace.txt)"
+fi
 
 # "first_ts=N last_ts=N" of the events of a --json trace.
 span() {
@@ -64,6 +80,7 @@ span() {
 
 # Capacity: parallel workloads under one tracer, at the default ring.
 for p in 1 2 4 8; do
+	part capacity || break
 	cat > /tmp/par.sh <<PAR
 i=0
 while [ \$i -lt $p ]; do $W -m vdev -n $vdev_n -w 0 > /dev/null & i=\$((i + 1)); done
@@ -74,9 +91,19 @@ PAR
 	echo "@@ capacity procs=$p status=$st $(span /tmp/cap.json) $(tail -1 /tmp/cap.json)"
 done
 # Past it: the tracer is stopped while a burst larger than its ring is made.
-iommufd-trace check --probe-mode fentry --json -o /tmp/cap.json -- sh -c \
-	"kill -STOP \$PPID; $W -m vdev -n 20000 -w 0 > /dev/null; kill -CONT \$PPID"
-echo "@@ overflow burst_cycles=20000 status=$? $(tail -1 /tmp/cap.json)"
+if part capacity; then
+	iommufd-trace check --probe-mode fentry --json -o /tmp/cap.json -- sh -c \
+		"kill -STOP \$PPID; $W -m vdev -n 20000 -w 0 > /dev/null; kill -CONT \$PPID"
+	echo "@@ overflow burst_cycles=20000 status=$? $(tail -1 /tmp/cap.json)"
+fi
+
+# ps: its time against the objects alive in one context.
+if part ps; then
+	$B/ps_scale -n "$ps_steps" -r 3 -- iommufd-trace ps --json -o /tmp/ps.json |
+		sed 's/^/@@ ps_scale /'
+	echo "@@ ps_summary $(tail -1 /tmp/ps.json)"
+fi
+part scale || exit 0
 
 # Scale: the same cycles with more and more devices (each with a vdevice)
 # alive, grown in steps in one context; -M adds the tracer's memory.  The

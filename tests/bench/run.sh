@@ -8,7 +8,10 @@
 # BENCH_SCALE (1,1000,100000) and BENCH_BARE_SCALE (1,1000,10000: each
 # mock device takes ~8 ms to make under TCG), BENCH_MEM (4G: 100,000 take
 # ~2 GB under KASAN), BENCH_BEFORE (an older iommufd-trace binary to run
-# beside the current one, as before_kprobe/before_fentry rows).
+# beside the current one, as before_kprobe/before_fentry rows),
+# BENCH_PS_SCALE (1,10,...,100000: objects alive for ps).  A narrower run:
+# BENCH_CONFIGS ("bare floor_fentry trace_fentry"), BENCH_MODES ("vdev"),
+# BENCH_PARTS (of "timing capacity ps scale"), BENCH_HOST=0 (no host part).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . kernel/lib/common.sh
@@ -17,13 +20,19 @@ out=build/bench
 stage=$out/opt/bench
 rounds=${BENCH_ROUNDS:-5}
 scale=${BENCH_SCALE:-1,1000,100000}
+configs=${BENCH_CONFIGS:-bare floor_kprobe floor_fentry trace_kprobe trace_fentry bpftrace}
+modes=${BENCH_MODES:-cycle vdev}
+parts=${BENCH_PARTS:-timing capacity ps scale}
 
 kdir=$(kernel/vm build upstream | cut -f2)
 make -s bench-bins BENCH_KDIR="$kdir" BENCH_KTREE="$CACHE_DIR/tree/$KSRC_DIR"
 rm -rf "$stage"
 mkdir -p "$stage"
-cp $out/workload $out/floor tests/bench/pairs.bt tests/bench/guest-bench.sh "$stage/"
-tests/bench/bundle-bpftrace.sh "$stage/bpftrace-dist"
+cp $out/workload $out/floor $out/ps_scale tests/bench/pairs.bt \
+	tests/bench/guest-bench.sh "$stage/"
+case " $configs " in
+*" bpftrace "*) tests/bench/bundle-bpftrace.sh "$stage/bpftrace-dist" ;;
+esac
 if [ -n "${BENCH_BEFORE:-}" ]; then
 	cp "$BENCH_BEFORE" "$stage/iommufd-trace-before"
 fi
@@ -31,17 +40,23 @@ fi
 echo "bench: VM run (log: $out/vm.log)"
 IOMMUFD_TRACE_MEM=${BENCH_MEM:-4G} kernel/vm run upstream --add "$stage" --timeout 7200 -- \
 	sh /opt/bench/guest-bench.sh "$rounds" "${BENCH_CYCLE_N:-100}" \
-	"${BENCH_VDEV_N:-1000}" "$scale" "${BENCH_BARE_SCALE:-1,1000,10000}" > $out/vm.log 2>&1 || {
+	"${BENCH_VDEV_N:-1000}" "$scale" "${BENCH_BARE_SCALE:-1,1000,10000}" \
+	"$configs" "$modes" "$parts" "${BENCH_PS_SCALE:-1,10,100,1000,10000,100000}" \
+	> $out/vm.log 2>&1 || {
 	tail -30 $out/vm.log
 	echo "bench: the VM run failed (log: $out/vm.log)" >&2
 	exit 1
 }
 
-echo "bench: the checker on this machine"
-tests/bench/host/run.sh $out/host
+host_json=-
+if [ "${BENCH_HOST:-1}" != 0 ]; then
+	echo "bench: the checker on this machine"
+	tests/bench/host/run.sh $out/host
+	host_json=$out/host/host.json
+fi
 
-python3 tests/bench/summarize.py $out/vm.log $out/host/host.json \
+python3 tests/bench/summarize.py $out/vm.log "$host_json" \
 	$out/results.txt $out/results.json \
-	"date=$(date -u +%Y-%m-%d)" \
+	"date=$(date -u +%Y-%m-%d)" "configs=$configs" "modes=$modes" "parts=$parts" \
 	"machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, QEMU TCG guest with 2 vCPUs" \
 	"kernel=$KSRC_PKG $KSRC_VERSION, upstream variant, KASAN and lockdep on"

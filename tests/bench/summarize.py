@@ -3,8 +3,9 @@
 
 Usage: summarize.py VM_LOG HOST_JSON OUT_TXT OUT_JSON KEY=VALUE...
 VM_LOG holds the "@@" records of guest-bench.sh, HOST_JSON the figures of
-tests/bench/host/run.sh; the KEY=VALUE pairs (date, machine, kernel...) head
-both outputs.  Exits 1 if a record is missing or a run failed.
+tests/bench/host/run.sh ("-" for none); the KEY=VALUE pairs (date, machine,
+kernel...; configs, modes and parts of a narrowed run) head both outputs.
+Exits 1 if a record is missing or a run failed.
 """
 import json
 import re
@@ -175,11 +176,34 @@ def scale(runs):
     return res
 
 
+def ps_scale(other):
+    """ps time by objects alive: min and median, and per object."""
+    steps = {}
+    for name, rest in other:
+        f = fields(rest)
+        if name == "ps_scale" and f.get("status") == "0":
+            steps.setdefault(int(f["objects"]), []).append(int(f["ns"]))
+    out = {n: {"runs": len(v), "min_ns": min(v),
+               "median_ns": int(statistics.median(v))}
+           for n, v in sorted(steps.items())}
+    res = {"steps": out}
+    big = [n for n in out if n >= 1000]
+    if len(big) >= 2:
+        # Linear: the time per object added stays the same.
+        lo, hi = big[0], big[-1]
+        res["ns_per_object_added"] = {
+            f"{a}-{b}": int((out[b]["min_ns"] - out[a]["min_ns"]) / (b - a))
+            for a, b in zip(big, big[1:])}
+        res["time_ratio"] = round(out[hi]["min_ns"] / out[lo]["min_ns"], 2)
+        res["objects_ratio"] = hi // lo
+    return res
+
+
 def fmt_ns(v):
     return "-" if v is None else f"{v / 1000:.1f}"
 
 
-def text_report(meta, table, rat, cap, sc, host, errors):
+def text_report(meta, table, rat, cap, sc, ps, host, errors):
     out = [f"iommufd-trace benchmark, {meta.get('date', '?')}",
            f"machine: {meta.get('machine', '?')}",
            f"kernel:  {meta.get('kernel', '?')}",
@@ -222,6 +246,15 @@ def text_report(meta, table, rat, cap, sc, host, errors):
             if k in sc:
                 out.append(f"  {k}: {sc[k]}")
         out.append("")
+    if ps.get("steps"):
+        out.append("ps (one context of ioas objects): ms per run (runs, min, median)")
+        for n, s in ps["steps"].items():
+            out.append(f"  objects {n:>7}: {s['runs']} {s['min_ns'] / 1e6:9.1f} "
+                       f"{s['median_ns'] / 1e6:9.1f}")
+        for k in ("ns_per_object_added", "time_ratio", "objects_ratio"):
+            if k in ps:
+                out.append(f"  {k}: {ps[k]}")
+        out.append("")
     if host:
         out.append("checker alone on the host (no VM):")
         for k, v in host.items():
@@ -243,32 +276,41 @@ def main():
     vm_log, host_json, out_txt, out_json = sys.argv[1:5]
     meta = dict(a.split("=", 1) for a in sys.argv[5:])
     runs, errors, other = parse(vm_log)
+    host = {}
     try:
-        with open(host_json) as f:
-            host = json.load(f)
+        if host_json != "-":	# "-": the run had no host part
+            with open(host_json) as f:
+                host = json.load(f)
     except (OSError, ValueError) as e:
-        host = {}
         errors.append(f"host figures: {e}")
     table = timing_table(runs)
     # What the last traced runs concluded: the rows traced a working kernel.
     last_runs = {name: rest for name, rest in other
-                 if name in ("trace_summary", "bpftrace_orphan_lines")}
+                 if name in ("trace_summary", "bpftrace_orphan_lines",
+                             "ps_summary")}
     result = {"meta": meta, "timing": table, "ratios": ratios(table),
               "last_runs": last_runs,
-              "capacity": capacity(other), "scale": scale(runs), "host": host,
-              "errors": errors}
+              "capacity": capacity(other), "scale": scale(runs),
+              "ps": ps_scale(other), "host": host, "errors": errors}
     with open(out_json, "w") as f:
         json.dump(result, f, indent=1)
     text = text_report(meta, table, result["ratios"], result["capacity"],
-                       result["scale"], host, errors)
+                       result["scale"], result["ps"], host, errors)
     text += "".join(f"last run: {k} {v}\n" for k, v in last_runs.items())
     with open(out_txt, "w") as f:
         f.write(text)
     sys.stdout.write(text)
-    complete = all(table.get(m, {}).get(c) for m in MODES
-                   for c in ("bare", "floor_kprobe", "floor_fentry",
-                             "trace_kprobe", "trace_fentry"))
-    sys.exit(0 if complete and result["capacity"] and not errors else 1)
+    # What ran: all of it, unless the run was narrowed (run.sh).
+    configs = meta.get("configs", "bare floor_kprobe floor_fentry "
+                       "trace_kprobe trace_fentry").split()
+    modes = meta.get("modes", " ".join(MODES)).split()
+    parts = meta.get("parts", "timing capacity ps scale").split()
+    complete = ("timing" not in parts or
+                all(table.get(m, {}).get(c) for m in modes for c in configs
+                    if c != "bpftrace"))
+    complete &= "capacity" not in parts or bool(result["capacity"])
+    complete &= "ps" not in parts or bool(result["ps"]["steps"])
+    sys.exit(0 if complete and not errors else 1)
 
 
 if __name__ == "__main__":

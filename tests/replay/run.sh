@@ -36,7 +36,8 @@ lines = [json.loads(l) for l in open(sys.argv[1])]
 summary = lines[-1]["summary"]
 found = [l["finding"] for l in lines if "finding" in l]
 ok = found.count("orphaned_vdevice") == summary["orphans"] and \
-     found.count("leaked_object") == summary["leaks"]
+     found.count("leaked_object") == summary["leaks"] and \
+     found.count("outlived_parent") == summary["outlived"]
 for kv in sys.argv[2:]:
 	k, v = kv.split("=", 1)
 	if str(summary.get(k)) != v:
@@ -72,6 +73,9 @@ check recording.jsonl 1 verdict=findings events=11 orphans=1 leaks=2
 "$BIN" replay --json "$DIR/recording.jsonl" | cmp -s - "$DIR/recording.jsonl" &&
 	pass "recording.jsonl replays to itself" ||
 	fail "recording.jsonl: replay --json differs from the recording"
+check graph_clean.jsonl 0 verdict=clean outlived=0 leaks=0 untracked=0 live=0
+check graph_findings.jsonl 1 verdict=findings outlived=1 leaks=1 orphans=0
+check snapshot.jsonl 1 verdict=findings orphans=1 untracked=0 at_start=7 leaks=0
 
 # has_lines TRACE LINE...: the --json replay of TRACE prints each LINE exactly
 has_lines() {
@@ -89,6 +93,13 @@ has_lines orphan.jsonl \
 has_lines leak.jsonl \
 	'{"finding":"leaked_object","ts":9000,"ictx":"c1","type":"device","id":1,"obj":"d1"}' \
 	'{"finding":"leaked_object","ts":9000,"ictx":"c1","type":"vdevice","id":3,"obj":"v1","virt_id":153}'
+
+has_lines graph_findings.jsonl \
+	'{"finding":"outlived_parent","ts":4000,"ictx":"c1","type":"viommu","id":3,"obj":"o3","parent_type":"hwpt_paging","parent_id":2,"parent":"o2"}' \
+	'{"finding":"leaked_object","ts":9000,"ictx":"c1","type":"ioas","id":1,"obj":"o1"}' \
+	'{"ev":"obj_free","ts":4000,"ictx":"c1","obj":"o2","type":"hwpt_paging"}'
+has_lines snapshot.jsonl \
+	'{"finding":"orphaned_vdevice","ts":200,"ictx":"c1","vdev":"v7","vdev_id":7,"virt_id":81,"in_snapshot":1,"pid":52,"comm":"neighbour"}'
 
 # malformed TRACE MESSAGE: exit status 2 and exactly MESSAGE on stderr.
 malformed() {

@@ -266,7 +266,9 @@ static void ktap_report(void)
 		"# FINDING orphaned_vdevice: vdevice 8 (virt_id 0x0) of device 0 in ictx 0x0 outlived its unbind (task unknown) [vdev 0x0 idev 0x0]\n"
 		"not ok 2 t?2\n"
 		"ok 3 t3 # SKIP why\n"
-		"# summary: 9 events, 1 orphans, 0 leaks, 0 untracked, 0 lost, 0 live at end\n"
+		"# summary: 9 events, 1 orphans, 0 outlived parents, 0 leaks, 0 untracked, 0 found at start, 0 lost, 0 live at end\n"
+		"# objects: none\n"
+		"# snapshot: none in this trace\n"
 		"# verdict: findings\n"));
 	free(out);
 	attrib_free(a);

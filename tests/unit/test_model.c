@@ -8,7 +8,8 @@
 #include "test.h"
 
 /* Keys: any distinct non-zero values. */
-enum { C1 = 0x10, C2, D1 = 0x20, D2, D3, V1 = 0x30, V2, V3, P1 = 0x40, P2 };
+enum { C1 = 0x10, C2, D1 = 0x20, D2, D3, V1 = 0x30, V2, V3, P1 = 0x40, P2,
+       IOAS1 = 0x50, HWPT1, HWPT2, VIOMMU1, FAULT1, ACC1, NEST1 };
 
 #define MAX_FINDINGS 16
 
@@ -20,6 +21,7 @@ struct rec {
 	int nfindings;
 	struct finding f[MAX_FINDINGS];
 	struct ev_note note;	/* of the last event */
+	struct trace_event last;	/* as the model passed it on */
 };
 
 static void rec_event(void *arg, const struct trace_event *ev,
@@ -27,9 +29,9 @@ static void rec_event(void *arg, const struct trace_event *ev,
 {
 	struct rec *r = arg;
 
-	(void)ev;
 	r->nevents++;
 	r->note = *note;
+	r->last = *ev;
 }
 
 static void rec_finding(void *arg, const struct finding *f)
@@ -110,6 +112,34 @@ static void vdev_destroy(struct rec *r, __u64 c, __u64 v)
 static void ctx_release(struct rec *r, __u64 c)
 {
 	simple(r, EV_CTX_RELEASE, c, 0);
+}
+
+static void obj_new(struct rec *r, __u64 c, __u64 o, __u32 id,
+		    enum obj_type type, __u64 p0, __u64 p1)
+{
+	feed(r, (struct trace_event){ .type = EV_OBJ_NEW, .ictx = c, .obj = o,
+				      .id = id, .obj_type = type,
+				      .parents = { p0, p1 } });
+}
+
+/* As the tracer sends it: no context. */
+static void obj_free(struct rec *r, __u64 o, enum obj_type type)
+{
+	feed(r, (struct trace_event){ .type = EV_OBJ_FREE, .obj = o,
+				      .obj_type = type });
+}
+
+static void seen(struct rec *r, struct trace_event ev)
+{
+	ev.type = EV_SEEN;
+	ev.task = (struct task){ .pid = 7, .has_pid = true, .comm = "qemu" };
+	feed(r, ev);
+}
+
+static void snapshot(struct rec *r, enum snap_status status)
+{
+	feed(r, (struct trace_event){ .type = EV_SNAPSHOT, .snap = status,
+				      .contexts = 1 });
 }
 
 static struct model_summary finish(struct rec *r, bool incomplete)
@@ -502,6 +532,254 @@ static void nonsense_events(void)
 	rec_free(r);
 }
 
+/* An ioas, a hwpt on it with a fault queue, a viommu on the hwpt. */
+static void graph(struct rec *r)
+{
+	obj_new(r, C1, IOAS1, 1, OBJ_IOAS, 0, 0);
+	obj_new(r, C1, FAULT1, 2, OBJ_FAULT, 0, 0);
+	obj_new(r, C1, HWPT1, 3, OBJ_HWPT_PAGING, IOAS1, FAULT1);
+	obj_new(r, C1, VIOMMU1, 4, OBJ_VIOMMU, HWPT1, 0);
+}
+
+/* Destroyed leaf first, as the kernel must: nothing to report. */
+static void graph_clean(void)
+{
+	struct rec *r = rec_new();
+	struct model_summary s;
+
+	graph(r);
+	obj_free(r, VIOMMU1, OBJ_VIOMMU);
+	CHECK(r->last.ictx == C1);	/* the model names the context */
+	obj_free(r, HWPT1, OBJ_HWPT_PAGING);
+	obj_free(r, FAULT1, OBJ_FAULT);
+	obj_free(r, IOAS1, OBJ_IOAS);
+	ctx_release(r, C1);
+	s = finish(r, false);
+	CHECK(r->nfindings == 0 && s.verdict == VERDICT_CLEAN);
+	CHECK(s.objects[OBJ_IOAS] == 1 && s.objects[OBJ_HWPT_PAGING] == 1);
+	CHECK(s.objects[OBJ_VIOMMU] == 1 && s.objects[OBJ_FAULT] == 1);
+	CHECK(s.live == 0 && s.untracked == 0 && s.unexpected == 0);
+	rec_free(r);
+}
+
+/* A hwpt destroyed under its viommu, an ioas under its hwpt. */
+static void outlived_parent(void)
+{
+	struct rec *r = rec_new();
+	struct model_summary s;
+	const struct finding *f = &r->f[0];
+
+	graph(r);
+	obj_free(r, HWPT1, OBJ_HWPT_PAGING);
+	CHECK(r->nfindings == 1);
+	CHECK(f->type == FINDING_OUTLIVED && f->obj_type == OBJ_VIOMMU);
+	CHECK(f->obj == VIOMMU1 && f->id == 4 && f->ictx == C1);
+	CHECK(f->parent == HWPT1 && f->parent_id == 3);
+	CHECK(f->parent_type == OBJ_HWPT_PAGING && f->ts == r->now);
+	/* Reported once: the viommu holds nothing now. */
+	obj_free(r, IOAS1, OBJ_IOAS);
+	CHECK(r->nfindings == 1);
+	obj_free(r, VIOMMU1, OBJ_VIOMMU);
+	obj_free(r, FAULT1, OBJ_FAULT);
+	ctx_release(r, C1);
+	s = finish(r, false);
+	CHECK(r->nfindings == 1 && s.outlived == 1 && s.leaks == 0);
+	CHECK(s.verdict == VERDICT_FINDINGS && s.live == 0);
+	rec_free(r);
+}
+
+/* Objects of any type left at release are leaks, with their type. */
+static void leaked_ioas(void)
+{
+	struct rec *r = rec_new();
+	struct model_summary s;
+
+	graph(r);
+	obj_free(r, VIOMMU1, OBJ_VIOMMU);
+	obj_free(r, HWPT1, OBJ_HWPT_PAGING);
+	obj_free(r, FAULT1, OBJ_FAULT);
+	ctx_release(r, C1);
+	s = finish(r, false);
+	CHECK(r->nfindings == 1 && r->f[0].type == FINDING_LEAK);
+	CHECK(r->f[0].obj_type == OBJ_IOAS && r->f[0].obj == IOAS1);
+	CHECK(r->f[0].id == 1 && s.leaks == 1 && s.outlived == 0);
+	rec_free(r);
+}
+
+/* A viommu's nested hwpt holds it; an access's ioas is not followed. */
+static void nested_and_access(void)
+{
+	struct rec *r = rec_new();
+
+	graph(r);
+	obj_new(r, C1, NEST1, 5, OBJ_HWPT_NESTED, VIOMMU1, 0);
+	obj_new(r, C1, ACC1, 6, OBJ_ACCESS, IOAS1, 0);
+	obj_free(r, VIOMMU1, OBJ_VIOMMU);
+	CHECK(r->nfindings == 1 && r->f[0].obj == NEST1);
+	CHECK(r->f[0].parent_type == OBJ_VIOMMU);
+	obj_free(r, NEST1, OBJ_HWPT_NESTED);
+	obj_free(r, HWPT1, OBJ_HWPT_PAGING);
+	obj_free(r, IOAS1, OBJ_IOAS);
+	CHECK(r->nfindings == 1);
+	rec_free(r);
+}
+
+/* A failed creation: its destroy op is not an untracked object. */
+static void aborted_hwpt(void)
+{
+	struct rec *r = rec_new();
+	struct model_summary s;
+
+	obj_new(r, C1, IOAS1, 1, OBJ_IOAS, 0, 0);
+	simple(r, EV_OBJ_ABORT, C1, HWPT1);
+	obj_free(r, HWPT1, OBJ_HWPT_PAGING);
+	CHECK(r->last.ictx == C1);
+	obj_free(r, IOAS1, OBJ_IOAS);
+	ctx_release(r, C1);
+	s = finish(r, false);
+	CHECK(r->nfindings == 0 && s.untracked == 0 && s.unexpected == 0);
+	rec_free(r);
+}
+
+/* A pointer freed unseen comes back in another context: stale, once. */
+static void by_key_reuse(void)
+{
+	struct rec *r = rec_new();
+	struct model_summary s;
+
+	obj_new(r, C1, IOAS1, 1, OBJ_IOAS, 0, 0);
+	obj_free(r, IOAS1, OBJ_IOAS);
+	obj_new(r, C2, IOAS1, 1, OBJ_IOAS, 0, 0);
+	s = finish(r, false);
+	CHECK(s.stale == 0 && s.live == 1);
+	obj_new(r, C1, IOAS1, 3, OBJ_IOAS, 0, 0);
+	obj_free(r, IOAS1, OBJ_IOAS);
+	obj_free(r, 0x99, OBJ_IOAS);
+	ctx_release(r, C1);
+	ctx_release(r, C2);
+	s = finish(r, false);
+	CHECK(s.stale == 1 && s.live == 0 && s.untracked == 1);
+	CHECK(r->nfindings == 0);
+	rec_free(r);
+}
+
+/* Found at start, destroyed later: known, neither untracked nor leaked. */
+static void snapshot_then_events(void)
+{
+	struct rec *r = rec_new();
+	struct model_summary s;
+
+	seen(r, (struct trace_event){ .ictx = C1, .obj = IOAS1, .id = 1,
+				      .obj_type = OBJ_IOAS });
+	seen(r, (struct trace_event){ .ictx = C1, .obj = D1, .id = 2,
+				      .obj_type = OBJ_DEVICE, .dev = P1 });
+	seen(r, (struct trace_event){ .ictx = C1, .obj = HWPT1, .id = 3,
+				      .obj_type = OBJ_HWPT_PAGING,
+				      .parents = { IOAS1 } });
+	snapshot(r, SNAP_TAKEN);
+	obj_free(r, IOAS1, OBJ_IOAS);
+	CHECK(r->nfindings == 1 && r->f[0].obj == HWPT1);
+	obj_free(r, HWPT1, OBJ_HWPT_PAGING);
+	unbind(r, C1, D1);
+	unbind_done(r, C1, D1);
+	ctx_release(r, C1);
+	s = finish(r, false);
+	CHECK(s.untracked == 0 && s.at_start == 3 && s.leaks == 0);
+	CHECK(s.snapshot == SNAP_TAKEN && s.contexts == 1 && s.live == 0);
+	rec_free(r);
+}
+
+/*
+ * Made after the tracer started but before the walk read it: its event
+ * and the snapshot name one object, counted once, not stale.
+ */
+static void seen_and_created(void)
+{
+	struct rec *r = rec_new();
+	struct model_summary s;
+
+	seen(r, (struct trace_event){ .ictx = C1, .obj = IOAS1, .id = 1,
+				      .obj_type = OBJ_IOAS });
+	obj_new(r, C1, IOAS1, 1, OBJ_IOAS, 0, 0);
+	snapshot(r, SNAP_TAKEN);
+	s = finish(r, false);
+	CHECK(s.stale == 0 && s.live == 1 && s.objects[OBJ_IOAS] == 1);
+	CHECK(s.at_start == 0);
+	/* A second creation of it would be a lost destroy. */
+	obj_new(r, C1, IOAS1, 1, OBJ_IOAS, 0, 0);
+	CHECK(finish(r, false).stale == 1);
+	rec_free(r);
+}
+
+/* v6.13-v6.16: a vdevice whose device is gone, from before the tracer. */
+static void orphan_in_snapshot(void)
+{
+	struct rec *r = rec_new();
+	struct model_summary s;
+	const struct finding *f = &r->f[0];
+
+	/* healthy pair in C2, paired by dev; the orphan in C1 */
+	seen(r, (struct trace_event){ .ictx = C2, .obj = D2, .id = 3,
+				      .obj_type = OBJ_DEVICE, .dev = P2 });
+	seen(r, (struct trace_event){ .ictx = C1, .obj = VIOMMU1, .id = 6,
+				      .obj_type = OBJ_VIOMMU });
+	seen(r, (struct trace_event){ .ictx = C1, .obj = V1, .id = 7,
+				      .obj_type = OBJ_VDEVICE, .dev = P1,
+				      .virt_id = 0x51, .parents = { VIOMMU1 } });
+	seen(r, (struct trace_event){ .ictx = C2, .obj = V2, .id = 7,
+				      .obj_type = OBJ_VDEVICE, .dev = P2,
+				      .virt_id = 0x52 });
+	CHECK(r->nfindings == 0);
+	snapshot(r, SNAP_TAKEN);
+	CHECK(r->nfindings == 1);
+	CHECK(f->type == FINDING_ORPHAN && f->in_snapshot && !f->idev);
+	CHECK(f->obj == V1 && f->ictx == C1 && f->virt_id == 0x51 && f->id == 7);
+	CHECK(f->task.has_pid && f->task.pid == 7 && !strcmp(f->task.comm, "qemu"));
+	/* Its death later says how long it was known orphaned. */
+	feed(r, (struct trace_event){ .type = EV_VDEV_DESTROY, .ictx = C1,
+				      .obj = V1, .ts = r->now + 500 });
+	CHECK(r->note.orphaned && r->note.orphaned_ns == 500);
+	s = finish(r, false);
+	CHECK(s.orphans == 1 && s.verdict == VERDICT_FINDINGS && s.at_start == 4);
+	rec_free(r);
+}
+
+/*
+ * The walk read a vdevice but not its device, bound after the walk passed
+ * its id: their events, before the snapshot ends, pair them.
+ */
+static void snapshot_race_pairs(void)
+{
+	struct rec *r = rec_new();
+
+	seen(r, (struct trace_event){ .ictx = C1, .obj = V1, .id = 2,
+				      .obj_type = OBJ_VDEVICE, .idev = D1,
+				      .virt_id = 1 });
+	bind(r, C1, D1, 1, P1);
+	vdev(r, C1, V1, 2, D1, 0);
+	snapshot(r, SNAP_TAKEN);
+	CHECK(r->nfindings == 0);
+	unbind(r, C1, D1);
+	unbind_done(r, C1, D1);
+	CHECK(r->nfindings == 1 && !r->f[0].in_snapshot && r->f[0].idev == D1);
+	rec_free(r);
+}
+
+/* No snapshot: nothing judged, and what predates tracing is untracked. */
+static void no_snapshot(void)
+{
+	struct rec *r = rec_new();
+	struct model_summary s;
+
+	vdev(r, C1, V1, 2, D1, 0);
+	snapshot(r, SNAP_NO_ITERATOR);
+	obj_free(r, IOAS1, OBJ_IOAS);
+	s = finish(r, false);
+	CHECK(r->nfindings == 0 && s.untracked == 1);
+	CHECK(s.snapshot == SNAP_NO_ITERATOR && s.verdict == VERDICT_CLEAN);
+	rec_free(r);
+}
+
 static double now_s(void)
 {
 	struct timespec t;
@@ -582,6 +860,17 @@ int main(void)
 	RUN(lost_count_saturates);
 	RUN(verdict_precedence);
 	RUN(nonsense_events);
+	RUN(graph_clean);
+	RUN(outlived_parent);
+	RUN(leaked_ioas);
+	RUN(nested_and_access);
+	RUN(aborted_hwpt);
+	RUN(by_key_reuse);
+	RUN(snapshot_then_events);
+	RUN(seen_and_created);
+	RUN(orphan_in_snapshot);
+	RUN(snapshot_race_pairs);
+	RUN(no_snapshot);
 	RUN(scale);
 	return TEST_STATUS();
 }

@@ -170,7 +170,11 @@ static json_t *good_value(const struct field *f)
 	case FK_STACK:
 		return json_pack("[s]", "f");
 	case FK_OBJ_TYPE:
-		return json_string(obj_type_name(OBJ_VDEVICE));
+		return json_string("vdevice");
+	case FK_PARENTS:
+		return json_pack("[s,s]", "k-p0", "k-p1");
+	case FK_SNAP:
+		return json_string("taken");
 	default:
 		return json_integer(7);
 	}
@@ -185,11 +189,14 @@ static const char *type_error(const struct field *f)
 	case FK_S32:
 		return "must be an integer";
 	case FK_COMM:
+	case FK_SNAP:
 		return "must be a string";
 	case FK_STACK:
 		return "must be an array of strings";
 	case FK_OBJ_TYPE:
-		return "must be \"device\" or \"vdevice\"";
+		return "must be an object type: device vdevice ioas hwpt_paging hwpt_nested viommu veventq hw_queue fault access";
+	case FK_PARENTS:
+		return "must be an array of at most 2 identifiers";
 	default:
 		return "must be a non-negative integer";
 	}
@@ -601,7 +608,7 @@ static void exit_status(void)
 		     "{\"ev\":\"ctx_release\",\"ts\":3,\"ictx\":\"c1\"}\n",
 		     REPORT_JSON);
 	CHECK(res.status == STATUS_INCONCLUSIVE);
-	CHECK(strstr(res.out, "\"leaks\":1,\"untracked\":0,\"lost\":4,"));
+	CHECK(strstr(res.out, "\"leaks\":1,\"untracked\":0,\"at_start\":0,\"lost\":4,"));
 	CHECK(strstr(res.out, "\"verdict\":\"inconclusive\""));
 	result_free(&res);
 

@@ -62,34 +62,40 @@ static void field_names_unique(void)
 	}
 	CHECK(distinct(finding_record(FINDING_ORPHAN)->fields));
 	CHECK(distinct(finding_record(FINDING_LEAK)->fields));
+	CHECK(distinct(finding_record(FINDING_OUTLIVED)->fields));
+	CHECK(distinct(object_fields));
 }
 
-/* The row has a field of kind @kind. */
-static bool has_kind(const struct field *f, enum field_kind kind)
+/* Has @fields a field of @kind? */
+static bool has_kind(const struct field *fields, enum field_kind kind)
 {
-	for (; f->name; f++)
-		if (f->kind == kind)
+	for (; fields->name; fields++)
+		if (fields->kind == kind)
 			return true;
 	return false;
 }
 
-/* Flags replay acts on, only where it can: an event's own fields. */
+/*
+ * Flags replay acts on, only where it can: an event's own fields.  What
+ * depends on the object's type, only where the row has the type.
+ */
 static void event_flags(void)
 {
-	const struct field *f, *own;
+	const struct field *f;
 	unsigned int t, either;
+	bool typed;
 
 	for (t = 1; t < EV_TYPE_MAX; t++) {
 		either = 0;
-		own = ev_record(t)->fields;
-		for (f = own; f->name; f++) {
+		typed = has_kind(ev_record(t)->fields, FK_OBJ_TYPE);
+		for (f = ev_record(t)->fields; f->name; f++) {
 			CHECK(!((f->flags & FL_REQUIRED) && (f->flags & FL_EITHER)));
 			CHECK(!((f->flags & FL_NOTE) &&
 				(f->flags & (FL_REQUIRED | FL_EITHER))));
-			CHECK(!(f->flags & FL_VDEV));
-			/* the type that gives the key its prefix is in the row */
-			CHECK(f->kind != FK_KEY || f->key != KEY_OF_TYPE ||
-			      has_kind(own, FK_OBJ_TYPE));
+			CHECK(!(f->flags & (FL_NONZERO | FL_CONTEXT)));
+			CHECK(typed || !(f->flags & FL_VDEV));
+			CHECK(f->kind != FK_KEY || typed || f->key != KEY_OF_TYPE);
+			CHECK(f->kind != FK_KEY || f->key != KEY_OF_PARENT);
 			either += !!(f->flags & FL_EITHER);
 		}
 		CHECK(either != 1);
@@ -102,15 +108,39 @@ static void event_flags(void)
 
 static void findings_and_types(void)
 {
+	static const char *const names[OBJ_TYPE_MAX] = {
+		[OBJ_DEVICE] = "device", [OBJ_VDEVICE] = "vdevice",
+		[OBJ_IOAS] = "ioas", [OBJ_HWPT_PAGING] = "hwpt_paging",
+		[OBJ_HWPT_NESTED] = "hwpt_nested", [OBJ_VIOMMU] = "viommu",
+		[OBJ_VEVENTQ] = "veventq", [OBJ_HW_QUEUE] = "hw_queue",
+		[OBJ_FAULT] = "fault", [OBJ_ACCESS] = "access",
+	};
+	unsigned int t;
+
 	CHECK(!strcmp(finding_record(FINDING_ORPHAN)->name, "orphaned_vdevice"));
 	CHECK(!strcmp(finding_record(FINDING_LEAK)->name, "leaked_object"));
-	CHECK(!strcmp(obj_type_name(OBJ_DEVICE), "device"));
-	CHECK(!strcmp(obj_type_name(OBJ_VDEVICE), "vdevice"));
-	CHECK(obj_type_key(OBJ_DEVICE) == KEY_IDEV);
-	CHECK(obj_type_key(OBJ_VDEVICE) == KEY_VDEV);
-	CHECK(obj_type_named("device") == OBJ_DEVICE);
-	CHECK(obj_type_named("vdevice") == OBJ_VDEVICE);
+	CHECK(!strcmp(finding_record(FINDING_OUTLIVED)->name, "outlived_parent"));
+	for (t = 1; t < OBJ_TYPE_MAX; t++) {
+		CHECK(!strcmp(obj_type_name(t), names[t]));
+		CHECK(obj_type_named(names[t]) == t);
+		CHECK(obj_type_key(t) == (t == OBJ_DEVICE ? KEY_IDEV :
+					  t == OBJ_VDEVICE ? KEY_VDEV : KEY_OBJ));
+	}
 	CHECK(obj_type_named("hwpt") == 0 && obj_type_named("") == 0);
+	CHECK(obj_type_named("selftest") == 0 && obj_type_key(0) == KEY_OBJ);
+}
+
+/* Snapshot statuses: names that round-trip, a reason for each. */
+static void snapshot_statuses(void)
+{
+	unsigned int s;
+
+	for (s = 0; s < SNAP_STATUS_MAX; s++) {
+		CHECK(snap_status_named(snap_status_name(s)) == s);
+		CHECK(snap_status_text(s) && *snap_status_text(s));
+	}
+	CHECK(!strcmp(snap_status_name(SNAP_TAKEN), "taken"));
+	CHECK(snap_status_named("x") == SNAP_STATUS_MAX);
 }
 
 /* Tokens of different kinds never look alike. */
@@ -149,6 +179,7 @@ int main(void)
 	RUN(field_names_unique);
 	RUN(event_flags);
 	RUN(findings_and_types);
+	RUN(snapshot_statuses);
 	RUN(key_prefixes_distinct);
 	RUN(counters_cover_summary);
 	return TEST_STATUS();

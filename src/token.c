@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "token.h"
+
+/* Keyed mix of a kernel pointer. */
+static __u64 token(__u64 key, __u64 ptr)
+{
+	__u64 x = ptr ^ key;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return (x ^ (key >> 17)) & 0xffffffffffffULL;
+}
+
+int tokens_init(struct tokens *t, bool raw)
+{
+	t->raw = raw;
+	/* With a key that can be guessed, the tokens give the pointers away. */
+	if (getrandom(&t->key, sizeof(t->key), 0) == sizeof(t->key))
+		return 0;
+	fprintf(stderr, "iommufd-trace: no secret key for the pointer tokens: getrandom: %s\n",
+		strerror(errno));
+	return -1;
+}
+
+const char *tokens_fmt(void *arg, enum key_kind kind, __u64 key, char *buf,
+		       size_t len)
+{
+	const struct tokens *t = arg;
+
+	if (t->raw)
+		snprintf(buf, len, "0x%llx", (unsigned long long)key);
+	else
+		snprintf(buf, len, "%c%012llx", key_prefix(kind),
+			 (unsigned long long)token(t->key, key));
+	return buf;
+}
