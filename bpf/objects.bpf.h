@@ -49,16 +49,17 @@ static __always_inline int obj_type_of(struct iommufd_object *obj)
 	return 0;
 }
 
-/* The objects an object holds a users reference on, with their types. */
+/* The objects an object holds a users reference on, with their types (of a NULL one: meaningless). */
 struct obj_refs {
 	__u64 p[OBJ_PARENTS];
 	__u8 t[OBJ_PARENTS];
 };
 
+/* The type goes in whether @p is NULL or not: a branch here would double the verifier's paths. */
 static __always_inline void ref_set(struct obj_refs *r, int i, void *p, int type)
 {
 	r->p[i] = (__u64)p;
-	r->t[i] = p ? type : 0;
+	r->t[i] = type;
 }
 
 /* The fault queue of a hwpt (v6.11+), in slot 1. */

@@ -6,7 +6,7 @@
  *
  * One call writes at most SNAP_BUDGET objects and ends with where it
  * stopped; user space resumes there with a pass over the files of the
- * owner only (the resume program and the cursor).  The file is held
+ * owner only (a resume pass, by the cursor).  The file is held
  * while a call runs, so its context is alive; the objects are not held:
  * one destroyed while it is read may show stale fields.
  */
@@ -22,7 +22,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* iommufd_fops is static: its files are known by their release function. */
 const volatile __u64 fops_release;
 
-/* A resume pass: the context and the index to go on from. */
+/* A resume pass: the context and the index to go on from; 0: none. */
 __u64 cursor_ictx;
 __u64 cursor_index;
 /* The fd of the owner the pass walks, +1: one fd per context. */
@@ -44,8 +44,8 @@ struct {
 #define XA_ZERO_ENTRY	((257UL << 2) | 2)
 #define XA_INTERNAL(e)	(((e) & 3) == 2)
 #define XA_NODE(e)	(XA_INTERNAL(e) && (e) > 4096)
-/* Node levels of a 64-bit index, at 4 bits a level (CONFIG_BASE_SMALL) */
-#define XA_MAX_LEVELS	16
+/* Node levels above the leaves for ids up to 2^31 - 1 (xa_limit_31b), at 4 bits a level (CONFIG_BASE_SMALL) */
+#define XA_MAX_LEVELS	8
 /* Leaf nodes looked at per call, empty ones included */
 #define LEAVES_PER_CALL	256
 
@@ -86,17 +86,22 @@ static __always_inline __u8 node_shift(__u64 node)
 	return BPF_CORE_READ((struct xa_node *)(node - 2), shift);
 }
 
-static void write_obj(struct walk *w, __u64 p, __u64 index, __u64 ts)
+/*
+ * Object @p as a record.  A global function: the verifier checks it once,
+ * not at every place a loop reaches it (it holds most of the CO-RE reads).
+ */
+__noinline int fill_obj(struct snap_rec *r, __u64 p, __u64 index, __u64 ts)
 {
 	struct iommufd_object *obj = (void *)p;
-	struct snap_rec *r = &w->rec;
 	struct obj_refs refs;
-	int type = obj_type_of(obj);
+	int type;
 
+	if (!r)
+		return 0;
+	type = obj_type_of(obj);
 	__builtin_memset(r, 0, sizeof(*r));
 	r->kind = SNAP_OBJ;
 	r->ts = ts;
-	r->ictx = w->ictx;
 	r->obj = p;
 	r->id = index;
 	r->type = type;
@@ -110,7 +115,14 @@ static void write_obj(struct walk *w, __u64 p, __u64 index, __u64 ts)
 		r->dev = (__u64)BPF_CORE_READ((struct iommufd_device *)obj, dev);
 	else if (type == OBJ_VDEVICE)
 		vdev_ids((void *)obj, &r->dev, &r->virt_id);
-	bpf_seq_write(w->seq, r, sizeof(*r));
+	return 0;
+}
+
+static void write_obj(struct walk *w, __u64 p, __u64 index, __u64 ts)
+{
+	fill_obj(&w->rec, p, index, ts);
+	w->rec.ictx = w->ictx;
+	bpf_seq_write(w->seq, &w->rec, sizeof(w->rec));
 }
 
 /* Slot @i of the current leaf. */
@@ -242,6 +254,11 @@ static __always_inline __u64 iommufd_ctx_of(struct file *file)
 	return (__u64)BPF_CORE_READ(file, private_data);
 }
 
+/*
+ * The first pass walks every context it finds; a resume pass (cursor_ictx
+ * set, a link on the owner's files) goes on with one context.  One
+ * program for both: the verifier's time is spent once.
+ */
 SEC("iter/task_file")
 int snapshot(struct bpf_iter__task_file *ctx)
 {
@@ -253,32 +270,23 @@ int snapshot(struct bpf_iter__task_file *ctx)
 	if (!w.ictx || !task)
 		return 0;
 	w.seq = ctx->meta->seq;
-	owner = (__u64)BPF_CORE_READ(task, tgid) << 32 | ctx->fd;
-	prev = bpf_map_lookup_elem(&walked, &w.ictx);
-	if (prev && *prev != owner) {
-		write_head(&w, SNAP_OWNER, task, ctx->file, ctx->fd);
-		return 0;
+	if (cursor_ictx) {
+		if (w.ictx != cursor_ictx ||
+		    (cursor_fd && cursor_fd != ctx->fd + 1))
+			return 0;
+		cursor_fd = ctx->fd + 1;
+		w.next = cursor_index;
+	} else {
+		owner = (__u64)BPF_CORE_READ(task, tgid) << 32 | ctx->fd;
+		prev = bpf_map_lookup_elem(&walked, &w.ictx);
+		if (prev && *prev != owner) {
+			write_head(&w, SNAP_OWNER, task, ctx->file, ctx->fd);
+			return 0;
+		}
+		bpf_map_update_elem(&walked, &w.ictx, &owner, BPF_ANY);
+		write_head(&w, SNAP_CTX, task, ctx->file, ctx->fd);
 	}
-	bpf_map_update_elem(&walked, &w.ictx, &owner, BPF_ANY);
-	write_head(&w, SNAP_CTX, task, ctx->file, ctx->fd);
-	walk(&w);
-	return 0;
-}
-
-/* A resume pass, over the files of the owner only (the link says whose). */
-SEC("iter/task_file")
-int resume(struct bpf_iter__task_file *ctx)
-{
-	struct walk w = {};
-
-	w.ictx = iommufd_ctx_of(ctx->file);
-	if (!w.ictx || w.ictx != cursor_ictx)
-		return 0;
-	if (cursor_fd && cursor_fd != ctx->fd + 1)
-		return 0;
-	cursor_fd = ctx->fd + 1;
-	w.seq = ctx->meta->seq;
-	w.next = cursor_index;
+	/* One call: each call of a subprogram is verified on its own. */
 	walk(&w);
 	return 0;
 }

@@ -451,9 +451,17 @@ static int scope_snapshot(struct live *l, struct snapshot *s)
  */
 static void start_from_snapshot(struct live *l)
 {
-	struct snapshot snap;
-	bool taken = !snapshot_take(&snap, l->ksyms, l->opts->probe.verbose);
+	struct snapshot snap = { .status = SNAP_NOT_NEEDED };
+	bool taken = false;
 	size_t n;
+
+	/*
+	 * Check's command starts after the tracer: no context of its exists
+	 * yet, and the programs keep no other (one handed to it later would
+	 * have its older objects untracked).
+	 */
+	if (l->probe.scope != SCOPE_FILTER || !l->opts->cmd)
+		taken = !snapshot_take(&snap, l->ksyms, l->opts->probe.verbose);
 
 	if (taken && scope_snapshot(l, &snap)) {
 		fprintf(stderr, "iommufd-trace: cannot follow the contexts of the snapshot: %s\n",

@@ -137,25 +137,27 @@ static int resume(struct pass *main, struct snap_ctx *c, __u64 next)
 	struct pass p = { .s = main->s, .skel = main->skel, .ctx = c,
 			  .resuming = true };
 	struct ps_bpf *skel = main->skel;
+	struct bpf_link *link;
 	int err = 0;
 
 	opts.link_info = &info;
 	opts.link_info_len = sizeof(info);
-	skel->links.resume = bpf_program__attach_iter(skel->progs.resume, &opts);
-	if (!skel->links.resume)
+	link = bpf_program__attach_iter(skel->progs.snapshot, &opts);
+	if (!link)
 		return -errno;
 	while (!err && next) {
 		skel->bss->cursor_ictx = c->ictx;
 		skel->bss->cursor_index = next;
 		skel->bss->cursor_fd = 0;
 		p.ended = false;
-		err = run_pass(&p, skel->links.resume);
+		err = run_pass(&p, link);
 		if (!err && !p.ended)
 			c->incomplete = true;
 		next = p.ended ? p.next : 0;
 	}
-	bpf_link__destroy(skel->links.resume);
-	skel->links.resume = NULL;
+	/* The first pass, read on after this, walks every context again. */
+	skel->bss->cursor_ictx = 0;
+	bpf_link__destroy(link);
 	return err;
 }
 

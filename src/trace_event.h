@@ -19,6 +19,7 @@ enum snap_status {
 	SNAP_NO_SYMBOL,		/* iommufd's files cannot be told from others */
 	SNAP_NO_ITERATOR,	/* the BPF iterator does not load here */
 	SNAP_FAILED,		/* reading it failed */
+	SNAP_NOT_NEEDED,	/* check: its command's contexts are all newer */
 	SNAP_STATUS_MAX,
 };
 

@@ -249,6 +249,7 @@ static const struct {
 	[SNAP_NO_SYMBOL]	= { "no_symbol", "not taken: iommufd_fops_release is not in /proc/kallsyms" },
 	[SNAP_NO_ITERATOR]	= { "no_iterator", "not taken: the BPF task_file iterator does not load" },
 	[SNAP_FAILED]		= { "failed", "not taken: reading it failed" },
+	[SNAP_NOT_NEEDED]	= { "not_needed", "not taken: check's command and its contexts came after the tracer" },
 };
 
 static const char key_prefixes[] = {
