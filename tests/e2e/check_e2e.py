@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge the output of guest-plan.sh for one kernel variant.
 
-Usage: check_e2e.py ARCH VARIANT LOG (the log of its one boot). Prints
+Usage: check_e2e.py ARCH VARIANT LOG (the log of its one boot), with
+judge_graph.py and judge_scope.py for the runs of guest-graph.sh and
+guest-scope.sh. Prints
 "ok NAME" / "FAIL NAME: why" lines and ends with "N passed, N failed";
 exits 1 if anything failed.
 """
@@ -85,12 +87,18 @@ def failing_cases(run):
     return [l.split()[3] for l in run["lines"] if l.startswith("not ok")]
 
 
-def passed_cases(run):
+def totals(run):
+    """(passed, failed) of the selftest's "# Totals" line, or None."""
     for l in run["lines"]:
         m = re.match(r"# Totals: pass:(\d+) fail:(\d+)", l)
         if m:
-            return int(m[1])
+            return int(m[1]), int(m[2])
     return None
+
+
+def passed_cases(run):
+    t = totals(run)
+    return t[0] if t else None
 
 
 def summary(run):
@@ -210,6 +218,10 @@ def judge_load(j, v, runs):
 
 
 def main():
+    # They judge the runs of guest-graph.sh and guest-scope.sh, and use ours.
+    import judge_graph
+    import judge_scope
+
     arch, variant = sys.argv[1], sys.argv[2]
     with open(sys.argv[3], errors="replace") as f:
         runs = parse(f.read())
@@ -222,6 +234,8 @@ def main():
               for i in range(1, LOAD_SESSIONS + 1)]
     if arch == "arm64":
         names.append("not_loaded")
+    names += ["neighbour", "graph_ps_empty", "graph_ps_held", "graph_ps_text",
+              "graph_trace_held"]
     missing = [n for n in names if n not in runs or not runs[n]["ended"]]
     if j.check(f"{variant}: every run of the plan finished", not missing,
                f"missing {missing}"):
@@ -263,6 +277,8 @@ def main():
                     and any("modprobe iommufd" in l
                             for l in runs["not_loaded"]["lines"]),
                     str(runs["not_loaded"]))
+        judge_graph.judge(j, variant, runs)
+        judge_scope.judge(j, variant, runs)
     print(f"{j.passed} passed, {j.failed} failed")
     return 1 if j.failed else 0
 

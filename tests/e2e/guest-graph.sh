@@ -1,17 +1,13 @@
 #!/bin/sh
-# Runs in the test VM: the object graph of issue 10 (ps, the snapshot at
+# Runs in the test VM: the object graph (ps, the snapshot at
 # start, every object type), in records like guest-check.sh's:
 #   @@RUN NAME trace=STATUS, its result lines, @@JSON NAME, the report,
 #   @@END NAME; tests/e2e/judge_graph.py judges them.
-# Usage: guest-graph.sh held | selftests
-#   held       ps with no context open; then, while /opt/neighbour -H holds
-#              an orphan (virt_id 0x51) and a healthy pair (0x52): ps
-#              (JSON and text), and a tracer started after it, running
-#              when it is killed.  About a minute.
-#   selftests  iommufd and iommufd_fail_nth under check --json, in fentry
-#              and in kprobe mode (guest-check.sh): every object type,
-#              and clean on fixed kernels.  About 10 minutes.
-check=/opt/guest-check.sh
+# Usage: guest-graph.sh, before anything else holds /dev/iommu: ps with
+# no context open; then, while /opt/neighbour -H holds an orphan (virt_id
+# 0x51) and a healthy pair (0x52): ps (JSON and text), and a tracer
+# started after it, running when it is killed.  (The plan's selftest runs
+# under check --json show every object type.)
 
 # report NAME STATUS OUT JSON: a record of a run that is not guest-check.sh's
 report() {
@@ -63,20 +59,4 @@ held() {
 	report graph_trace_held $? /tmp/graph_trace_held.err /tmp/graph_trace_held.jsonl
 }
 
-selftests() {
-	# Several kprobe sessions in one boot: a kprobe held for the whole boot
-	# keeps this kernel's re-registration crash away (README, Known kernel
-	# issue); the selftests never call proc_pid_status.
-	echo 'p:graph_keeper proc_pid_status' > /sys/kernel/tracing/kprobe_events &&
-		echo 1 > /sys/kernel/tracing/events/kprobes/graph_keeper/enable
-	for mode in fentry kprobe; do
-		sh $check graph_iommufd_$mode --probe-mode $mode -- iommufd
-		sh $check graph_fail_nth_$mode --probe-mode $mode -- iommufd_fail_nth
-	done
-}
-
-case "$1" in
-held) held ;;
-selftests) selftests ;;
-*) echo "usage: guest-graph.sh held|selftests" >&2; exit 2 ;;
-esac
+held

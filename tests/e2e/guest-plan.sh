@@ -7,29 +7,46 @@
 # create every object type.  arm64, twice as slow under TCG, runs the
 # vIOMMU fixture in both modes, and the whole selftest where orphans
 # happen (the unfixed shape is that of the arm64 hosts the bug reaches).
-# Small runs pin down single findings.
+# Small runs pin down single findings; guest-graph.sh and guest-scope.sh
+# add ps, the snapshot, check's scope and end, and the tests it names.
 variant=$1
 run=/opt/guest-check.sh
 tomb=iommufd_viommu.mock_viommu.vdevice_tombstone
 
+# ps and the snapshot at start, before anything else holds /dev/iommu.
+sh /opt/guest-graph.sh
+
+# From here to the load test, a neighbour makes orphans of its own
+# (virt_id 0x4e) on fresh contexts every 20 ms: check must judge its
+# command alone, and end on time.
+/opt/neighbour -i 20 > /tmp/neighbour.out 2>&1 &
+neighbour=$!
 if [ "$(uname -m)" = x86_64 ]; then
-	sh $run iommufd_fentry --probe-mode fentry -- iommufd
+	sh $run -t iommufd_fentry --probe-mode fentry -- iommufd
 	[ "$variant" = unfixed ] ||
-		sh $run iommufd_kprobe --probe-mode kprobe -- iommufd
-	sh $run fail_nth_fentry --probe-mode fentry -- iommufd_fail_nth
-	sh $run fail_nth_kprobe --probe-mode kprobe -- iommufd_fail_nth
+		sh $run -t iommufd_kprobe --probe-mode kprobe -- iommufd
+	sh $run -t fail_nth_fentry --probe-mode fentry -- iommufd_fail_nth
+	sh $run -t fail_nth_kprobe --probe-mode kprobe -- iommufd_fail_nth
 else
 	if [ "$variant" = unfixed ]; then
-		sh $run iommufd_fentry --probe-mode fentry -- iommufd
+		sh $run -t iommufd_fentry --probe-mode fentry -- iommufd
 	else
-		sh $run viommu_fentry --probe-mode fentry -- iommufd -f iommufd_viommu
+		sh $run -t viommu_fentry --probe-mode fentry -- iommufd -f iommufd_viommu
 	fi
-	sh $run viommu_kprobe --probe-mode kprobe -- iommufd -f iommufd_viommu
+	sh $run -t viommu_kprobe --probe-mode kprobe -- iommufd -f iommufd_viommu
 fi
-sh $run tomb_fentry --probe-mode fentry -- iommufd -r $tomb
-sh $run tomb_kprobe --probe-mode kprobe -- iommufd -r $tomb
-# Events must be lost, not hidden: the command stops the tracer (its
-# parent) while a fixture's worth of events floods a one-page ring buffer.
+sh $run -t tomb_fentry --probe-mode fentry -- iommufd -r $tomb
+sh $run -t tomb_kprobe --probe-mode kprobe -- iommufd -r $tomb
+sh /opt/guest-scope.sh
+kill $neighbour
+wait $neighbour
+echo "@@RUN neighbour bare=0"
+cat /tmp/neighbour.out
+echo "@@JSON neighbour"
+echo "@@END neighbour"
+
+# Events must be lost, not hidden: the command stops the tracer while a
+# fixture's worth of events floods a one-page ring buffer.
 sh $run lossy --ringbuf-size 4096 -- sh -c \
 	'kill -STOP $PPID; iommufd -f iommufd_viommu > /dev/null; kill -CONT $PPID'
 sh /opt/guest-load.sh 10

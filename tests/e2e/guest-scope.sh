@@ -1,10 +1,10 @@
 #!/bin/sh
-# Runs in the test VM: check judges its command alone, ends promptly after
-# it whatever the rest of the system does, and names the test of each
-# finding; live mode takes --pid and --comm.  A neighbour keeps making
-# orphans of its own (virt_id 0x4e) on fresh contexts the whole time.
-# Usage: guest-scope.sh fentry|kprobe (kprobe: one session, a boot of its
-# own, see guest-plan.sh)
+# Runs in the test VM, from guest-plan.sh while its neighbour keeps making
+# orphans of its own (virt_id 0x4e) on fresh contexts: check judges its
+# command alone, ends promptly after it whatever the rest of the system
+# does, and names the test of each finding; live mode takes --pid and
+# --comm.  (The plan's selftest runs are the rest of it.)
+# Usage: guest-scope.sh
 # Prints guest-check.sh's records (@@RUN NAME trace=STATUS, lines, @@JSON
 # NAME, the JSON report, @@END NAME), with lines of their own among the
 # lines:
@@ -43,28 +43,6 @@ emit() {
 		{ print }' "/tmp/$1.rec"
 }
 
-# timed NAME [TRACE-OPTIONS] -- CMD...: guest-check.sh's run, noting
-# after_exit (the wrapper that notes the command's exit is traced too)
-timed() {
-	name=$1
-	shift
-	opts=
-	while [ "$1" != -- ]; do
-		opts="$opts $1"
-		shift
-	done
-	shift
-	rm -f /tmp/exit
-	# shellcheck disable=SC2086 # opts are separate words
-	sh $run "$name" $opts -- sh -c \
-		'"$@"; s=$?; cut -d" " -f1 /proc/uptime > /tmp/exit; exit $s' \
-		sh "$@" > "/tmp/$name.rec"
-	end=$(up)
-	note "$name" "$(awk -v e="$end" -v x="$(cat /tmp/exit)" \
-		'BEGIN { printf "after_exit=%.2f", e - x }')"
-	emit "$name"
-}
-
 # record NAME STATUS: a record of a run made here, its report in /tmp/NAME.jsonl
 record() {
 	{
@@ -75,20 +53,6 @@ record() {
 		echo "@@END $1"
 	} > "/tmp/$1.rec"
 	emit "$1"
-}
-
-neighbour_start() {
-	/opt/neighbour -i 20 > /tmp/neighbour.out 2>&1 &
-	nb=$!
-}
-
-neighbour_stop() {
-	kill "$nb"
-	wait "$nb"
-	echo "@@RUN neighbour bare=0"
-	cat /tmp/neighbour.out
-	echo "@@JSON neighbour"
-	echo "@@END neighbour"
 }
 
 # The command's output passes through unchanged: NUL, CR, a long line, no last newline.
@@ -148,7 +112,8 @@ handover() {
 	srv=$!
 	until_true 30 grep -q ready /tmp/serve.out
 	note handover "server_pid=$srv"
-	timed handover -- /opt/handover send /tmp/handover.sock
+	sh $run -t handover -- /opt/handover send /tmp/handover.sock > /tmp/handover.rec
+	emit handover
 	wait $srv
 }
 
@@ -181,7 +146,7 @@ live() {
 live_pid() {
 	held /opt/neighbour -n 5 -i 20
 	note live_pid "target_pid=$target"
-	note live_pid "neighbour_pid=$nb"
+	note live_pid "neighbour_pid=$(pidof neighbour)"
 	live live_pid --pid $target
 }
 
@@ -201,14 +166,12 @@ ktap() {
 	record ktap $st
 }
 
-neighbour_start
-case "$1" in
-kprobe)
-	timed kprobe_tomb --probe-mode kprobe -- iommufd -r $tomb
-	neighbour_stop
-	exit 0 ;;
-esac
-timed scoped_tomb -- iommufd -r $tomb
+# timed NAME [TRACE-OPTIONS] -- CMD...: guest-check.sh -t's run
+timed() {
+	sh $run -t "$@" > "/tmp/$1.rec"
+	emit "$1"
+}
+
 timed system_wide --system-wide -- iommufd -r $tomb
 timed true_scoped -- true
 timed true_system_wide --system-wide -- true
@@ -223,5 +186,3 @@ passthrough
 live_pid
 live_comm
 ktap
-timed iommufd_full -- iommufd
-neighbour_stop

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Judge the records of guest-graph.sh (issue 10: ps, the snapshot at
-start, every object type) for one kernel variant.
+"""Judge the object graph in a log of guest-plan.sh: the runs of
+guest-graph.sh (ps, the snapshot at start) and every object type in the
+plan's selftest runs.
 
 judge(j, variant, runs) checks the runs that are there, with j a
 check_e2e.Judge and runs check_e2e.parse()'s; it returns the names of the
@@ -150,10 +151,11 @@ def judge(j, variant, runs):
                                     runs[name]["ended"], "no @@END"):
             fn(j, variant, runs[name])
             judged.append(name)
+    # The plan's selftest runs, where it makes them (check_e2e.plan()).
     for mode in ("fentry", "kprobe"):
         for test, types in (("iommufd", NEW_TYPES),
                             ("fail_nth", FAIL_NTH_TYPES)):
-            name = f"graph_{test}_{mode}"
+            name = f"{test}_{mode}"
             if name in runs and j.check(f"{variant}: {name} finished",
                                         runs[name]["ended"], "no @@END"):
                 want = (UNFIXED_TOTALS if variant == "unfixed"
@@ -170,7 +172,7 @@ def main():
             runs.update(parse(f.read()))
     j = Judge()
     j.check(f"{variant}: graph runs found", judge(j, variant, runs),
-            "no graph_* run in the logs")
+            "no graph run in the logs")
     print(f"{j.passed} passed, {j.failed} failed")
     return 1 if j.failed else 0
 

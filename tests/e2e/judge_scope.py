@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Judge the output of guest-scope.sh (both its boots) for one kernel variant.
+"""Judge check's scope, end and tests in a log of guest-plan.sh: the runs
+of guest-scope.sh, and the plan's selftest runs next to the neighbour.
 
 judge(j, variant, runs) is check_e2e.py's kind of judge; run alone:
 judge_scope.py VARIANT LOG... prints "ok NAME" / "FAIL NAME: why" lines
@@ -23,10 +24,12 @@ NEIGHBOUR_VIRT_ID = 0x4e
 HANDED_VIRT_ID, SERVER_OWN_VIRT_ID, GC_VIRT_ID = 0x48, 0x4f, 0x47
 # From the command's exit to the end of the tool, at most.
 PROMPT_S = 5.0
-RUNS = ["scoped_tomb", "kprobe_tomb", "system_wide", "true_scoped",
+RUNS = ["tomb_fentry", "tomb_kprobe", "system_wide", "true_scoped",
         "true_system_wide", "no_ktap", "kworker", "handover", "sigchld",
         "sig_startup", "sig_forward", "passthrough", "live_pid", "live_comm",
-        "ktap", "iommufd_full", "neighbour"]
+        "ktap", "neighbour"]
+# The whole selftest next to the neighbour, where the plan runs it.
+FULL = "iommufd_fentry"
 
 
 def value(run, key):
@@ -189,23 +192,23 @@ def judge_ktap(j, v, run):
 
 
 def judge_full(j, v, runs):
-    run, s = runs["iommufd_full"], summary(runs["iommufd_full"])
-    j.check(f"{v}: iommufd_full: the selftest's results pass through",
+    run, s = runs[FULL], summary(runs[FULL])
+    j.check(f"{v}: {FULL}: the selftest's results pass through",
             totals(run) == ((240, 1) if v == "unfixed" else (241, 0)),
             str(totals(run)))
-    j.check(f"{v}: iommufd_full: nothing lost, none of the neighbour's",
+    j.check(f"{v}: {FULL}: nothing lost, none of the neighbour's",
             s and s["lost"] == 0 and NEIGHBOUR_VIRT_ID not in alloc_ids(run),
             str(s))
     if v == "unfixed":
         fs = findings(run, "orphaned_vdevice") + findings(run, "leaked_object")
         tests = [f.get("test") for f in fs]
-        j.check(f"{v}: iommufd_full: every finding names its test, exit 1",
+        j.check(f"{v}: {FULL}: every finding names its test, exit 1",
                 run["status"] == 1 and fs and all(tests), json.dumps(tests))
-        j.check(f"{v}: iommufd_full: vdevice_tombstone's orphan, and one at a teardown",
+        j.check(f"{v}: {FULL}: vdevice_tombstone's orphan, and one at a teardown",
                 sorted(tests) == sorted([NESTED_IOPF, TOMBSTONE]), json.dumps(fs))
     else:
-        j.check(f"{v}: iommufd_full: clean, exit 0", run["status"] == 0, str(s))
-    prompt(j, f"{v}: iommufd_full", run)
+        j.check(f"{v}: {FULL}: clean, exit 0", run["status"] == 0, str(s))
+    prompt(j, f"{v}: {FULL}", run)
     rounds = [l for l in runs["neighbour"]["lines"] if l.startswith("neighbour: ")]
     j.check(f"{v}: the neighbour kept going all along",
             rounds and int(rounds[0].split()[1]) > 100, str(rounds))
@@ -216,7 +219,7 @@ def judge(j, v, runs):
     if not j.check(f"{v}: every scope run finished", not missing,
                    f"missing {missing}"):
         return
-    for name in ("scoped_tomb", "kprobe_tomb"):
+    for name in ("tomb_fentry", "tomb_kprobe"):
         tomb_scoped(j, v, name, runs[name])
     judge_system_wide(j, v, runs)
     judge_no_ktap(j, v, runs["no_ktap"])
@@ -224,7 +227,9 @@ def judge(j, v, runs):
     judge_signals(j, v, runs)
     judge_live(j, v, runs)
     judge_ktap(j, v, runs["ktap"])
-    judge_full(j, v, runs)
+    if FULL in runs:
+        judge_full(j, v, runs)
+    judge_neighbour(j, v, runs["neighbour"])
 
 
 def main():

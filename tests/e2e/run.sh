@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests: boots each kernel variant of an architecture once in
-# QEMU, runs guest-plan.sh there (the selftests under iommufd-trace, small
-# runs that pin down single findings, the tracer started and stopped under
+# QEMU, runs guest-plan.sh there (ps and the snapshot, the selftests under
+# iommufd-trace next to a noisy neighbour, small runs that pin down single
+# findings, check's scope and end, the tracer started and stopped under
 # load) and judges the output with check_e2e.py.
 # Usage: tests/e2e/run.sh [--arch x86_64|arm64] [VARIANT...]; the last
 # line sums up all variants.
@@ -32,6 +33,8 @@ kernel/vm build --arch "$arch" "$@" > /dev/null &&
 	exit 1
 }
 bins=build
+# judge_scope.py parses the --ktap report with the kernel's own parser.
+export KUNIT_PY="$TREE/tools/testing/kunit/kunit.py"
 [ "$arch" = x86_64 ] || bins=build/$arch
 
 for v in "$@"; do
@@ -40,7 +43,9 @@ for v in "$@"; do
 	SECONDS=0
 	if ! kernel/vm run --arch "$arch" "$v" --timeout 3600 \
 		--add tests/e2e/guest-check.sh --add tests/e2e/guest-load.sh \
-		--add tests/e2e/guest-plan.sh --add "$bins/e2e/neighbour" \
+		--add tests/e2e/guest-plan.sh --add tests/e2e/guest-graph.sh \
+		--add tests/e2e/guest-scope.sh --add "$bins/e2e/neighbour" \
+		--add "$bins/e2e/handover" \
 		--add "$bins/repro/attach-load" \
 		--add kernel/repro/attach-under-load.sh \
 		--add kernel/repro/kprobe-reregister.sh \

@@ -5,8 +5,12 @@ import os
 import subprocess
 import tempfile
 
-KUNIT_PY = os.environ.get("KUNIT_PY") or os.path.expanduser(
-    "~/.cache/iommufd-trace/tree/linux-source-7.3/tools/testing/kunit/kunit.py")
+# Where kernel/lib/common.sh keeps the x86_64 kernel tree, unless told.
+CACHE = os.environ.get("IOMMUFD_TRACE_CACHE") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+    "iommufd-trace")
+KUNIT_PY = os.environ.get("KUNIT_PY") or os.path.join(
+    CACHE, "tree/linux-source-7.3/tools/testing/kunit/kunit.py")
 
 
 def kunit_parse(text):
