@@ -97,9 +97,10 @@ static __always_inline void scope_forget(u64 ictx)
 		bpf_map_delete_elem(&scope_ctxs, &ictx);
 }
 
+/* Only where events are dropped by context: elsewhere the model finds the object by key. */
 static __always_inline void scope_obj_put(u64 obj, u64 ictx)
 {
-	if (scope != SCOPE_ALL && bpf_map_update_elem(&scope_objs, &obj, &ictx, BPF_ANY))
+	if (scope == SCOPE_FILTER && bpf_map_update_elem(&scope_objs, &obj, &ictx, BPF_ANY))
 		count_loss(LOSS_SCOPE);
 }
 
@@ -108,7 +109,7 @@ static __always_inline u64 scope_obj_take(u64 obj)
 {
 	u64 *ictx, v;
 
-	if (scope == SCOPE_ALL)
+	if (scope != SCOPE_FILTER)
 		return 0;
 	ictx = bpf_map_lookup_elem(&scope_objs, &obj);
 	if (!ictx)

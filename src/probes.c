@@ -221,8 +221,9 @@ static void scope_programs(struct iommufd_trace_bpf *s, struct bpf_program **tps
 	if (!on) {
 		bpf_map__set_max_entries(s->maps.scope_tasks, 1);
 		bpf_map__set_max_entries(s->maps.scope_ctxs, 1);
-		bpf_map__set_max_entries(s->maps.scope_objs, 1);
 	}
+	if (opts->scope != SCOPE_FILTER)
+		bpf_map__set_max_entries(s->maps.scope_objs, 1);
 }
 
 static int attach_scope(struct tracer *t, struct bpf_program **tps,

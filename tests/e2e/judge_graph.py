@@ -4,15 +4,13 @@
 guest-graph.sh (ps, the snapshot at start) and every object type in the
 plan's selftest runs.
 
-judge(j, variant, runs) checks the runs that are there, with j a
-check_e2e.Judge and runs check_e2e.parse()'s; it returns the names of the
-runs it judged.  Alone: judge_graph.py VARIANT LOG... prints "ok"/"FAIL"
-lines and "N passed, N failed".
+check_e2e.py calls judge(j, variant, runs), with j its Judge and runs its
+parse()'s; it judges the runs that are there (check_e2e.py makes sure the
+plan's are) and returns their names.
 """
 import json
-import sys
 
-from check_e2e import Judge, findings, events, parse, summary, totals
+from check_e2e import findings, events, summary, totals
 
 ORPHAN_VIRT_ID, PAIR_VIRT_ID = 0x51, 0x52
 # What the selftests make: every type but device and vdevice goes through
@@ -163,19 +161,3 @@ def judge(j, variant, runs):
                 judge_selftest(j, variant, name, runs[name], types, want)
                 judged.append(name)
     return judged
-
-
-def main():
-    variant, runs = sys.argv[1], {}
-    for path in sys.argv[2:]:
-        with open(path, errors="replace") as f:
-            runs.update(parse(f.read()))
-    j = Judge()
-    j.check(f"{variant}: graph runs found", judge(j, variant, runs),
-            "no graph run in the logs")
-    print(f"{j.passed} passed, {j.failed} failed")
-    return 1 if j.failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

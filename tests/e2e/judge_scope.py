@@ -3,9 +3,8 @@
 """Judge check's scope, end and tests in a log of guest-plan.sh: the runs
 of guest-scope.sh, and the plan's selftest runs next to the neighbour.
 
-judge(j, variant, runs) is check_e2e.py's kind of judge; run alone:
-judge_scope.py VARIANT LOG... prints "ok NAME" / "FAIL NAME: why" lines
-and ends with "N passed, N failed".
+check_e2e.py calls judge(j, variant, runs), with j its Judge and runs its
+parse()'s.
 """
 import json
 import os
@@ -14,8 +13,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from check_e2e import (TOMBSTONE, VIRT_ID, Judge, events, findings,  # noqa: E402
-                       parse, summary, totals)
+from check_e2e import (TOMBSTONE, VIRT_ID, events, findings,  # noqa: E402
+                       summary, totals)
 from kunit_parse import kunit_parse  # noqa: E402
 
 # The fixture that closes /dev/iommu with a vdevice alive: an orphan at teardown.
@@ -230,18 +229,3 @@ def judge(j, v, runs):
     if FULL in runs:
         judge_full(j, v, runs)
     judge_neighbour(j, v, runs["neighbour"])
-
-
-def main():
-    variant, runs = sys.argv[1], {}
-    for path in sys.argv[2:]:
-        with open(path, errors="replace") as f:
-            runs.update(parse(f.read()))
-    j = Judge()
-    judge(j, variant, runs)
-    print(f"{j.passed} passed, {j.failed} failed")
-    return 1 if j.failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
