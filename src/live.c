@@ -547,14 +547,16 @@ static void choose_scope(struct live *l)
 }
 
 /*
- * A stop signal, unless we were started with it ignored (as a shell does
- * for background jobs): then we ignore it too, and so does the command.
+ * A stop signal.  Live tracing stops on it however it was started (a
+ * script's "kill -INT" of a tracer it put in the background, which the
+ * shell started with SIGINT ignored).  Check leaves one it was started
+ * with ignored so, for its command to inherit.
  */
-static void catch_signal(int sig)
+static void catch_signal(int sig, bool always)
 {
 	struct sigaction sa = { .sa_handler = on_signal }, old;
 
-	if (!sigaction(sig, NULL, &old) && old.sa_handler != SIG_IGN)
+	if (always || (!sigaction(sig, NULL, &old) && old.sa_handler != SIG_IGN))
 		sigaction(sig, &sa, NULL);
 }
 
@@ -568,8 +570,8 @@ enum status live_run(const struct live_opts *opts)
 		return STATUS_ERROR;
 	}
 	/* From the start: a signal while the tracer loads stops it before the command. */
-	catch_signal(SIGINT);
-	catch_signal(SIGTERM);
+	catch_signal(SIGINT, !opts->cmd);
+	catch_signal(SIGTERM, !opts->cmd);
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return STATUS_ERROR;
