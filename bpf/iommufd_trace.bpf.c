@@ -21,9 +21,9 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 1024);
+	__uint(max_entries, STACK_IDS);
 	__uint(key_size, sizeof(u32));
-	__uint(value_size, 127 * sizeof(u64));
+	__uint(value_size, STACK_DEPTH * sizeof(u64));
 } stacks SEC(".maps");
 
 /* Entry state for the return probes: per thread, nested calls by depth. */

@@ -4,6 +4,9 @@
 #define IOMMUFD_TRACE_H
 
 #define TASK_COMM_LEN 16
+/* Kernel stacks kept: ids of the stacks map, and frames of each. */
+#define STACK_IDS 1024
+#define STACK_DEPTH 127
 
 /* The iommufd object types the tool follows; 0 is none (or another type). */
 enum obj_type {

@@ -28,7 +28,6 @@
 #include "status.h"
 #include "token.h"
 
-#define STACK_DEPTH 127
 /*
  * After the command exited: how long its contexts may take to be released
  * (by a descendant, or in a kworker's delayed fput); then how long the
@@ -65,6 +64,13 @@ struct live {
 	struct trace_event snap_end;
 	bool snap_pending;
 	char frames[STACK_DEPTH][128];
+	/*
+	 * The stacks read, by id: without BPF_F_REUSE_STACKID an id keeps its
+	 * stack.  Each read from user space holds off every kprobe program on
+	 * its CPU (the kernel's bpf_prog_active) while it runs: a kprobe hit
+	 * then is lost, whoever's event it was.  So each is read once.
+	 */
+	__u64 *stack_ips[STACK_IDS];
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -96,13 +102,23 @@ static void unnamed_frame(struct live *l, __u64 ip, char *buf, size_t len)
 static int get_stack(void *arg, __u64 stack, const char **frames, int max)
 {
 	struct live *l = arg;
-	__u64 ips[STACK_DEPTH] = {};
 	__u32 id = iref_idx(stack);
 	int i, err, n = 0;
+	__u64 *ips;
 
-	if (bpf_map__lookup_elem(l->tracer.skel->maps.stacks, &id, sizeof(id),
-				 ips, sizeof(ips), 0))
+	if (id >= STACK_IDS)
 		return 0;
+	ips = l->stack_ips[id];
+	if (!ips) {
+		ips = calloc(STACK_DEPTH, sizeof(*ips));
+		if (!ips || bpf_map__lookup_elem(l->tracer.skel->maps.stacks, &id,
+						 sizeof(id), ips,
+						 STACK_DEPTH * sizeof(*ips), 0)) {
+			free(ips);
+			return 0;
+		}
+		l->stack_ips[id] = ips;
+	}
 	for (i = 0; i < STACK_DEPTH && n < max && ips[i]; i++) {
 		err = ksyms_format(l->ksyms, ips[i], l->frames[n],
 				   sizeof(l->frames[n]));
@@ -564,6 +580,7 @@ enum status live_run(const struct live_opts *opts)
 {
 	enum status ret = STATUS_ERROR;
 	struct live *l;
+	int i;
 
 	if (opts->probe.pid && kill(opts->probe.pid, 0) && errno == ESRCH) {
 		fprintf(stderr, "iommufd-trace: --pid %d: no such process\n", opts->probe.pid);
@@ -606,6 +623,8 @@ out:
 		tracer_detach(&l->tracer);
 	if (l->out && opts->output)
 		ret = status_worst(ret, outfile_close(l->out, opts->output));
+	for (i = 0; i < STACK_IDS; i++)
+		free(l->stack_ips[i]);
 	ksyms_free(l->ksyms);
 	kernel_info_free(&l->ki);
 	free(l);
