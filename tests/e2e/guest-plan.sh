@@ -40,7 +40,7 @@ sh $run -t tomb_kprobe --probe-mode kprobe -- iommufd -r $tomb
 sh /opt/guest-scope.sh
 kill $neighbour
 wait $neighbour
-echo "@@RUN neighbour bare=0"
+echo "@@RUN neighbour trace=0"
 cat /tmp/neighbour.out
 echo "@@JSON neighbour"
 echo "@@END neighbour"
