@@ -177,7 +177,9 @@ def scale(runs):
 
 
 def ps_scale(other):
-    """ps time by objects alive: min and median, and per object."""
+    """ps time by objects alive: min and median, per object added, and a
+    least-squares line through every run: a fixed cost (loading and
+    verifying the iterator, seconds under TCG) plus a cost per object."""
     steps = {}
     for name, rest in other:
         f = fields(rest)
@@ -190,12 +192,19 @@ def ps_scale(other):
     big = [n for n in out if n >= 1000]
     if len(big) >= 2:
         # Linear: the time per object added stays the same.
-        lo, hi = big[0], big[-1]
         res["ns_per_object_added"] = {
             f"{a}-{b}": int((out[b]["min_ns"] - out[a]["min_ns"]) / (b - a))
             for a, b in zip(big, big[1:])}
-        res["time_ratio"] = round(out[hi]["min_ns"] / out[lo]["min_ns"], 2)
-        res["objects_ratio"] = hi // lo
+    pts = [(n, t) for n, v in steps.items() for t in v]
+    if len(out) >= 2:
+        xm = statistics.mean(x for x, _ in pts)
+        ym = statistics.mean(y for _, y in pts)
+        slope = (sum((x - xm) * (y - ym) for x, y in pts) /
+                 sum((x - xm) ** 2 for x, _ in pts))
+        fixed = ym - slope * xm
+        res["fit"] = {"fixed_ns": int(fixed), "ns_per_object": round(slope, 1)}
+        for n, s in out.items():
+            s["fit_ns"] = int(fixed + slope * n)
     return res
 
 
@@ -233,7 +242,7 @@ def text_report(meta, table, rat, cap, sc, ps, host, errors):
             out.append(f"  {what}, {c['events']} events, {c['lost']} lost, "
                        f"verdict {c['verdict']}, exit {c['status']}")
         out.append("")
-    if sc.get("steps"):
+    if any(sc.get("steps", {}).values()):
         out.append("scale (workload -m vdev, live devices each with a vdevice):")
         for cfg, steps in sc["steps"].items():
             for live, s in steps.items():
@@ -247,13 +256,17 @@ def text_report(meta, table, rat, cap, sc, ps, host, errors):
                 out.append(f"  {k}: {sc[k]}")
         out.append("")
     if ps.get("steps"):
-        out.append("ps (one context of ioas objects): ms per run (runs, min, median)")
+        out.append("ps (one context of ioas objects): ms per run (runs, min, median, "
+                   "least-squares line)")
         for n, s in ps["steps"].items():
+            fit = f" {s['fit_ns'] / 1e6:9.1f}" if "fit_ns" in s else ""
             out.append(f"  objects {n:>7}: {s['runs']} {s['min_ns'] / 1e6:9.1f} "
-                       f"{s['median_ns'] / 1e6:9.1f}")
-        for k in ("ns_per_object_added", "time_ratio", "objects_ratio"):
-            if k in ps:
-                out.append(f"  {k}: {ps[k]}")
+                       f"{s['median_ns'] / 1e6:9.1f}{fit}")
+        if "fit" in ps:
+            out.append(f"  line: {ps['fit']['fixed_ns'] / 1e6:.1f} ms fixed + "
+                       f"{ps['fit']['ns_per_object']} ns per object")
+        if "ns_per_object_added" in ps:
+            out.append(f"  ns_per_object_added: {ps['ns_per_object_added']}")
         out.append("")
     if host:
         out.append("checker alone on the host (no VM):")
