@@ -71,19 +71,19 @@ def timing_table(runs):
             vals = by_round.get(cfg)
             if not vals:
                 continue
-            row = {"runs": len(vals), "min_ns": min(vals.values()),
-                   "median_ns": int(statistics.median(vals.values()))}
+            v = sorted(vals.values())
+            row = {"runs": len(v), "min_ns": v[0],
+                   "median_ns": int(statistics.median(v)),
+                   "spread_pct": round(100.0 * (v[-1] - v[0]) / statistics.median(v), 2)}
             if cfg != "bare" and bare:
                 # Paired by round: drift of the emulator cancels out.
                 diffs = [v - bare[k] for k, v in vals.items() if k in bare]
                 row["overhead_median_ns"] = int(statistics.median(diffs))
+                row["overhead_range_ns"] = [min(diffs), max(diffs)]
                 row["overhead_min_ns"] = row["min_ns"] - min(bare.values())
                 row["overhead_pct"] = round(100.0 * row["overhead_median_ns"] /
                                             statistics.median(bare.values()), 2)
             rows[cfg] = row
-        if "bare" in rows:
-            b = sorted(bare.values())
-            rows["bare"]["spread_pct"] = round(100.0 * (b[-1] - b[0]) / statistics.median(b), 2)
         table[mode] = rows
     return table
 
@@ -221,16 +221,19 @@ def text_report(meta, table, rat, cap, sc, ps, host, errors):
         rows = table.get(mode, {})
         if not rows:
             continue
-        out.append(f"workload -m {mode}: us per cycle (runs, min, median), "
-                   "overhead vs bare (median of paired rounds)")
+        out.append(f"workload -m {mode}: us per cycle (runs, min, median, spread), "
+                   "overhead vs bare (median and range of paired rounds)")
         for cfg in CONFIGS:
             r = rows.get(cfg)
             if not r:
                 continue
-            extra = (f"  spread {r['spread_pct']}%" if cfg == "bare" else
-                     f"  +{fmt_ns(r.get('overhead_median_ns'))} us ({r.get('overhead_pct')}%)")
+            extra = ""
+            if "overhead_median_ns" in r:
+                lo, hi = r["overhead_range_ns"]
+                extra = (f"  +{fmt_ns(r['overhead_median_ns'])} us ({r['overhead_pct']}%)"
+                         f" [{fmt_ns(lo)}, {fmt_ns(hi)}]")
             out.append(f"  {cfg:14} {r['runs']:3} {fmt_ns(r['min_ns']):>9} "
-                       f"{fmt_ns(r['median_ns']):>9}{extra}")
+                       f"{fmt_ns(r['median_ns']):>9} {r['spread_pct']:5.1f}%{extra}")
         out.append("  ratios: " + ", ".join(f"{k} {v}" for k, v in rat.get(mode, {}).items()))
         out.append("")
     if cap:
