@@ -50,8 +50,9 @@ rm -rf "$stage"
 mkdir -p "$stage"
 cp $out/workload $out/floor $out/ps_scale tests/bench/pairs.bt \
 	tests/bench/guest-bench.sh "$stage/"
-case " $configs " in
-*" bpftrace "*) tests/bench/bundle-bpftrace.sh "$stage/bpftrace-dist" ;;
+# The configurations run in the timing part only.
+case " $parts | $configs " in
+*" timing "*"|"*" bpftrace "*) tests/bench/bundle-bpftrace.sh "$stage/bpftrace-dist" ;;
 esac
 if [ -n "${BENCH_BEFORE:-}" ]; then
 	cp "$BENCH_BEFORE" "$stage/iommufd-trace-before"
