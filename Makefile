@@ -8,7 +8,8 @@
 #   make test      unit tests, replay tests, fuzzing, end-to-end tests in test VMs
 #   make fuzz      the replay fuzz target for FUZZ_SECONDS (90), part of test
 #   make demo      the tracer over the selftests on the unfixed and upstream kernels
-#   make bench     what the tracer costs (tests/bench/README.md), not part of test
+#   make bench     what the tracer costs (tests/bench/README.md), not part of test;
+#                  with ARCH=arm64, the timing part in the arm64 test kernel
 
 # The architecture the tool is built for, as the kernel names it. Per
 # architecture: the output directory, the name of bpf/ARCH/vmlinux.h and of
@@ -141,7 +142,7 @@ demo: deps
 bench:
 	tests/install-deps.sh --bench
 	$(MAKE) all
-	tests/bench/run.sh
+	tests/bench/run.sh --arch $(ARCH)
 
 clean:
 	rm -rf $(OUTPUT)

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # The benchmark's programs (tests/bench).  Included by the top Makefile;
 # "make bench" runs tests/bench/run.sh, which builds them with
-#   make bench-bins BENCH_KDIR=<test kernel dir> BENCH_KTREE=<its source tree>
+#   make [ARCH=arm64] bench-bins BENCH_KDIR=<test kernel dir> \
+#	BENCH_KTREE=<its source tree>
 # as the workload needs the kernel's uapi and selftest headers.
 
-BENCH_OUT := build/bench
+BENCH_OUT := $(OUTPUT)/bench
 
 $(BENCH_OUT)/floor.bpf.o: tests/bench/floor.bpf.c $(VMLINUX_H)
 	@mkdir -p $(@D)
@@ -15,6 +16,7 @@ $(BENCH_OUT)/floor.skel.h: $(BENCH_OUT)/floor.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
 
+# Static, as the tool is (LDLIBS).
 $(BENCH_OUT)/floor: tests/bench/floor.c $(BENCH_OUT)/floor.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(BENCH_OUT) -o $@ $< $(LDLIBS)

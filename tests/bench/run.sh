@@ -3,6 +3,10 @@
 # and runs every configuration there (guest-bench.sh), then the checker
 # alone on this machine (host/run.sh), and writes build/bench/results.txt
 # and results.json (summarize.py).
+# Usage: tests/bench/run.sh [--arch x86_64|arm64]
+# On arm64 (make bench ARCH=arm64; build/arm64/bench/) only the timing part
+# runs by default, without bpftrace (the host's is x86_64) and without the
+# host part: what differs between the architectures is the probes' cost.
 #
 # Environment: BENCH_ROUNDS (5), BENCH_CYCLE_N (100), BENCH_VDEV_N (1000),
 # BENCH_SCALE (1,1000,100000) and BENCH_BARE_SCALE (1,1000,10000: each
@@ -15,30 +19,47 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . kernel/lib/common.sh
+arch=x86_64
+if [ "${1:-}" = --arch ]; then
+	arch=$2
+	shift 2
+fi
+set_arch "$arch"
+. kernel/lib/build.sh
 
 out=build/bench
+configs="bare floor_kprobe floor_fentry trace_kprobe trace_fentry bpftrace"
+parts="timing capacity ps scale"
+host=1
+if [ "$arch" != x86_64 ]; then
+	out=build/$arch/bench
+	configs="bare floor_kprobe floor_fentry trace_kprobe trace_fentry"
+	parts=timing
+	host=0
+fi
 stage=$out/opt/bench
 rounds=${BENCH_ROUNDS:-5}
 scale=${BENCH_SCALE:-1,1000,100000}
-configs=${BENCH_CONFIGS:-bare floor_kprobe floor_fentry trace_kprobe trace_fentry bpftrace}
+configs=${BENCH_CONFIGS:-$configs}
 modes=${BENCH_MODES:-cycle vdev}
-parts=${BENCH_PARTS:-timing capacity ps scale}
+parts=${BENCH_PARTS:-$parts}
 
-kdir=$(kernel/vm build upstream | cut -f2)
-make -s bench-bins BENCH_KDIR="$kdir" BENCH_KTREE="$CACHE_DIR/tree/$KSRC_DIR"
+kdir=$(kernel/vm build --arch "$arch" upstream | cut -f2)
+make -s ARCH="$arch" bench-bins BENCH_KDIR="$kdir" BENCH_KTREE="$TREE"
 rm -rf "$stage"
 mkdir -p "$stage"
 cp $out/workload $out/floor $out/ps_scale tests/bench/pairs.bt \
 	tests/bench/guest-bench.sh "$stage/"
-case " $configs " in
-*" bpftrace "*) tests/bench/bundle-bpftrace.sh "$stage/bpftrace-dist" ;;
+# The configurations run in the timing part only.
+case " $parts | $configs " in
+*" timing "*"|"*" bpftrace "*) tests/bench/bundle-bpftrace.sh "$stage/bpftrace-dist" ;;
 esac
 if [ -n "${BENCH_BEFORE:-}" ]; then
 	cp "$BENCH_BEFORE" "$stage/iommufd-trace-before"
 fi
 
 echo "bench: VM run (log: $out/vm.log)"
-IOMMUFD_TRACE_MEM=${BENCH_MEM:-4G} kernel/vm run upstream --add "$stage" --timeout 7200 -- \
+IOMMUFD_TRACE_MEM=${BENCH_MEM:-4G} kernel/vm run --arch "$arch" upstream --add "$stage" --timeout 7200 -- \
 	sh /opt/bench/guest-bench.sh "$rounds" "${BENCH_CYCLE_N:-100}" \
 	"${BENCH_VDEV_N:-1000}" "$scale" "${BENCH_BARE_SCALE:-1,1000,10000}" \
 	"$configs" "$modes" "$parts" "${BENCH_PS_SCALE:-1,10,100,1000,10000,100000}" \
@@ -49,7 +70,7 @@ IOMMUFD_TRACE_MEM=${BENCH_MEM:-4G} kernel/vm run upstream --add "$stage" --timeo
 }
 
 host_json=-
-if [ "${BENCH_HOST:-1}" != 0 ]; then
+if [ "${BENCH_HOST:-$host}" != 0 ]; then
 	echo "bench: the checker on this machine"
 	tests/bench/host/run.sh $out/host
 	host_json=$out/host/host.json
@@ -59,4 +80,4 @@ python3 tests/bench/summarize.py $out/vm.log "$host_json" \
 	$out/results.txt $out/results.json \
 	"date=$(date -u +%Y-%m-%d)" "configs=$configs" "modes=$modes" "parts=$parts" \
 	"machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, QEMU TCG guest with 2 vCPUs" \
-	"kernel=$KSRC_PKG $KSRC_VERSION, upstream variant, KASAN and lockdep on"
+	"kernel=$KSRC_PKG $KSRC_VERSION, $arch, upstream variant, KASAN and lockdep on"

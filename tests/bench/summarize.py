@@ -71,19 +71,19 @@ def timing_table(runs):
             vals = by_round.get(cfg)
             if not vals:
                 continue
-            row = {"runs": len(vals), "min_ns": min(vals.values()),
-                   "median_ns": int(statistics.median(vals.values()))}
+            v = sorted(vals.values())
+            row = {"runs": len(v), "min_ns": v[0],
+                   "median_ns": int(statistics.median(v)),
+                   "spread_pct": round(100.0 * (v[-1] - v[0]) / statistics.median(v), 2)}
             if cfg != "bare" and bare:
                 # Paired by round: drift of the emulator cancels out.
                 diffs = [v - bare[k] for k, v in vals.items() if k in bare]
                 row["overhead_median_ns"] = int(statistics.median(diffs))
+                row["overhead_range_ns"] = [min(diffs), max(diffs)]
                 row["overhead_min_ns"] = row["min_ns"] - min(bare.values())
                 row["overhead_pct"] = round(100.0 * row["overhead_median_ns"] /
                                             statistics.median(bare.values()), 2)
             rows[cfg] = row
-        if "bare" in rows:
-            b = sorted(bare.values())
-            rows["bare"]["spread_pct"] = round(100.0 * (b[-1] - b[0]) / statistics.median(b), 2)
         table[mode] = rows
     return table
 
@@ -177,7 +177,9 @@ def scale(runs):
 
 
 def ps_scale(other):
-    """ps time by objects alive: min and median, and per object."""
+    """ps time by objects alive: min and median, per object added, and a
+    least-squares line through every run: a fixed cost (loading and
+    verifying the iterator, seconds under TCG) plus a cost per object."""
     steps = {}
     for name, rest in other:
         f = fields(rest)
@@ -190,12 +192,19 @@ def ps_scale(other):
     big = [n for n in out if n >= 1000]
     if len(big) >= 2:
         # Linear: the time per object added stays the same.
-        lo, hi = big[0], big[-1]
         res["ns_per_object_added"] = {
             f"{a}-{b}": int((out[b]["min_ns"] - out[a]["min_ns"]) / (b - a))
             for a, b in zip(big, big[1:])}
-        res["time_ratio"] = round(out[hi]["min_ns"] / out[lo]["min_ns"], 2)
-        res["objects_ratio"] = hi // lo
+    pts = [(n, t) for n, v in steps.items() for t in v]
+    if len(out) >= 2:
+        xm = statistics.mean(x for x, _ in pts)
+        ym = statistics.mean(y for _, y in pts)
+        slope = (sum((x - xm) * (y - ym) for x, y in pts) /
+                 sum((x - xm) ** 2 for x, _ in pts))
+        fixed = ym - slope * xm
+        res["fit"] = {"fixed_ns": int(fixed), "ns_per_object": round(slope, 1)}
+        for n, s in out.items():
+            s["fit_ns"] = int(fixed + slope * n)
     return res
 
 
@@ -212,16 +221,19 @@ def text_report(meta, table, rat, cap, sc, ps, host, errors):
         rows = table.get(mode, {})
         if not rows:
             continue
-        out.append(f"workload -m {mode}: us per cycle (runs, min, median), "
-                   "overhead vs bare (median of paired rounds)")
+        out.append(f"workload -m {mode}: us per cycle (runs, min, median, spread), "
+                   "overhead vs bare (median and range of paired rounds)")
         for cfg in CONFIGS:
             r = rows.get(cfg)
             if not r:
                 continue
-            extra = (f"  spread {r['spread_pct']}%" if cfg == "bare" else
-                     f"  +{fmt_ns(r.get('overhead_median_ns'))} us ({r.get('overhead_pct')}%)")
+            extra = ""
+            if "overhead_median_ns" in r:
+                lo, hi = r["overhead_range_ns"]
+                extra = (f"  +{fmt_ns(r['overhead_median_ns'])} us ({r['overhead_pct']}%)"
+                         f" [{fmt_ns(lo)}, {fmt_ns(hi)}]")
             out.append(f"  {cfg:14} {r['runs']:3} {fmt_ns(r['min_ns']):>9} "
-                       f"{fmt_ns(r['median_ns']):>9}{extra}")
+                       f"{fmt_ns(r['median_ns']):>9} {r['spread_pct']:5.1f}%{extra}")
         out.append("  ratios: " + ", ".join(f"{k} {v}" for k, v in rat.get(mode, {}).items()))
         out.append("")
     if cap:
@@ -233,7 +245,7 @@ def text_report(meta, table, rat, cap, sc, ps, host, errors):
             out.append(f"  {what}, {c['events']} events, {c['lost']} lost, "
                        f"verdict {c['verdict']}, exit {c['status']}")
         out.append("")
-    if sc.get("steps"):
+    if any(sc.get("steps", {}).values()):
         out.append("scale (workload -m vdev, live devices each with a vdevice):")
         for cfg, steps in sc["steps"].items():
             for live, s in steps.items():
@@ -247,13 +259,17 @@ def text_report(meta, table, rat, cap, sc, ps, host, errors):
                 out.append(f"  {k}: {sc[k]}")
         out.append("")
     if ps.get("steps"):
-        out.append("ps (one context of ioas objects): ms per run (runs, min, median)")
+        out.append("ps (one context of ioas objects): ms per run (runs, min, median, "
+                   "least-squares line)")
         for n, s in ps["steps"].items():
+            fit = f" {s['fit_ns'] / 1e6:9.1f}" if "fit_ns" in s else ""
             out.append(f"  objects {n:>7}: {s['runs']} {s['min_ns'] / 1e6:9.1f} "
-                       f"{s['median_ns'] / 1e6:9.1f}")
-        for k in ("ns_per_object_added", "time_ratio", "objects_ratio"):
-            if k in ps:
-                out.append(f"  {k}: {ps[k]}")
+                       f"{s['median_ns'] / 1e6:9.1f}{fit}")
+        if "fit" in ps:
+            out.append(f"  line: {ps['fit']['fixed_ns'] / 1e6:.1f} ms fixed + "
+                       f"{ps['fit']['ns_per_object']} ns per object")
+        if "ns_per_object_added" in ps:
+            out.append(f"  ns_per_object_added: {ps['ns_per_object_added']}")
         out.append("")
     if host:
         out.append("checker alone on the host (no VM):")
