@@ -36,7 +36,9 @@ def plan(arch, variant):
         runs["iommufd_fentry"] = "iommufd"
         if variant != "unfixed":
             runs["iommufd_kprobe"] = "iommufd"
-        runs["fail_nth_fentry"] = runs["fail_nth_kprobe"] = "fail_nth"
+        runs["fail_nth_fentry"] = "fail_nth"
+        if variant != "unfixed":
+            runs["fail_nth_kprobe"] = "fail_nth"
     else:
         if variant == "unfixed":
             runs["iommufd_fentry"] = "iommufd"
