@@ -58,9 +58,13 @@ struct live {
 	long long misses_read_ms;
 	__u64 last_ts;
 	/*
-	 * The end of the snapshot at start, fed after the events from before
-	 * it: once an event comes from after it, or the ring is quiet.
+	 * The snapshot at start, merged with the events by time: each object
+	 * it read goes in before the first event after its read (an address
+	 * freed and reused before the walk read it is the later object's),
+	 * then its end, once an event comes from after it or the ring is quiet.
 	 */
+	struct trace_event *seen;
+	size_t nseen, seen_fed;
 	struct trace_event snap_end;
 	bool snap_pending;
 	char frames[STACK_DEPTH][128];
@@ -169,10 +173,18 @@ static void feed_losses(struct live *l, bool final)
 	}
 }
 
+/* The snapshot's objects read before @ts. */
+static void feed_seen(struct live *l, __u64 ts)
+{
+	while (l->seen_fed < l->nseen && l->seen[l->seen_fed].ts < ts)
+		model_feed(l->model, &l->seen[l->seen_fed++]);
+}
+
 static void feed_snapshot_end(struct live *l)
 {
 	if (!l->snap_pending)
 		return;
+	feed_seen(l, ~0ULL);
 	l->snap_pending = false;
 	model_feed(l->model, &l->snap_end);
 }
@@ -208,6 +220,8 @@ static int on_event(void *arg, void *data, size_t size)
 	l->last_ts = e->ts;
 	if (e->ts > l->snap_end.ts)
 		feed_snapshot_end(l);
+	else
+		feed_seen(l, e->ts);
 	model_feed(l->model, &ev);
 	return 0;
 }
@@ -469,7 +483,7 @@ static void start_from_snapshot(struct live *l)
 {
 	struct snapshot snap = { .status = SNAP_NOT_NEEDED };
 	bool taken = false;
-	size_t n;
+	ssize_t n;
 
 	/*
 	 * Check's command starts after the tracer: no context of its exists
@@ -486,10 +500,16 @@ static void start_from_snapshot(struct live *l)
 		snap.nctxs = 0;
 		taken = false;
 	}
-	n = snapshot_feed(&snap, l->model, l->tracer.followed);
-	if (taken)
-		fprintf(stderr, "iommufd-trace: snapshot at start: %zu objects in %zu contexts\n",
+	n = taken ? snapshot_events(&snap, l->tracer.followed, &l->seen) : 0;
+	if (n < 0) {
+		fprintf(stderr, "iommufd-trace: out of memory for the snapshot\n");
+		snap.status = SNAP_FAILED;
+		n = 0;
+	} else if (taken) {
+		fprintf(stderr, "iommufd-trace: snapshot at start: %zd objects in %zu contexts\n",
 			n, snap.nctxs);
+	}
+	l->nseen = n;
 	snapshot_end(&snap, n, &l->snap_end);
 	l->snap_pending = true;
 	snapshot_free(&snap);
@@ -625,6 +645,7 @@ out:
 		ret = status_worst(ret, outfile_close(l->out, opts->output));
 	for (i = 0; i < STACK_IDS; i++)
 		free(l->stack_ips[i]);
+	free(l->seen);
 	ksyms_free(l->ksyms);
 	kernel_info_free(&l->ki);
 	free(l);

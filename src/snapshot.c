@@ -282,6 +282,46 @@ size_t snapshot_feed(const struct snapshot *s, struct model *m,
 	return n;
 }
 
+/* A record of the snapshot and when it was read. */
+struct read_at {
+	__u64 ts;
+	size_t i;		/* in s->objs: what an object holds first */
+	const struct snap_ctx *c;
+};
+
+static int by_time(const void *a, const void *b)
+{
+	const struct read_at *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+ssize_t snapshot_events(const struct snapshot *s, unsigned int types,
+			struct trace_event **evs)
+{
+	struct read_at *at = calloc(s->nobjs ? s->nobjs : 1, sizeof(*at));
+	const struct snap_ctx *c;
+	size_t i, n = 0;
+
+	*evs = calloc(s->nobjs ? s->nobjs : 1, sizeof(**evs));
+	if (!at || !*evs) {
+		free(at);
+		free(*evs);
+		return -1;
+	}
+	for (c = s->ctxs; c < s->ctxs + s->nctxs; c++)
+		for (i = c->first; i < c->first + c->n; i++)
+			if (s->objs[i].type && (types & (1U << s->objs[i].type)))
+				at[n++] = (struct read_at){ s->objs[i].ts, i, c };
+	qsort(at, n, sizeof(*at), by_time);
+	for (i = 0; i < n; i++)
+		snapshot_event(at[i].c, &s->objs[at[i].i], &(*evs)[i]);
+	free(at);
+	return n;
+}
+
 void snapshot_end(const struct snapshot *s, size_t fed, struct trace_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));

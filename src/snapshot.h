@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "model.h"	/* first: the __u64 of the shared headers */
 #include "snapshot_rec.h"
@@ -60,6 +61,13 @@ void snapshot_free(struct snapshot *s);
 /* The objects of the enum obj_type bits @types, as EV_SEEN, to @m; how many. */
 size_t snapshot_feed(const struct snapshot *s, struct model *m,
 		     unsigned int types);
+/*
+ * The same events in the order they were read (by ts), for a model that
+ * also takes the events of the time: *@evs, to free(); how many, or -1
+ * when out of memory.
+ */
+ssize_t snapshot_events(const struct snapshot *s, unsigned int types,
+			struct trace_event **evs);
 /* The EV_SNAPSHOT that ends it, taken or not, after @fed objects. */
 void snapshot_end(const struct snapshot *s, size_t fed, struct trace_event *ev);
 /* Object @r of context @c as the EV_SEEN event the model takes. */

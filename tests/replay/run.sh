@@ -76,6 +76,9 @@ check recording.jsonl 1 verdict=findings events=11 orphans=1 leaks=2
 check graph_clean.jsonl 0 verdict=clean outlived=0 leaks=0 untracked=0 live=0
 check graph_findings.jsonl 1 verdict=findings outlived=1 leaks=1 orphans=0
 check snapshot.jsonl 1 verdict=findings orphans=1 untracked=0 at_start=7 leaks=0
+# Live mode merges the snapshot with the events by time: an address freed
+# and reused before the walk read it is the later object's, no anomaly.
+check snapshot_reuse.jsonl 0 verdict=clean stale=0 untracked=0 at_start=1
 
 # has_lines TRACE LINE...: the --json replay of TRACE prints each LINE exactly
 has_lines() {
