@@ -34,10 +34,11 @@ def plan(arch, variant):
     runs = {}
     if arch == "x86_64":
         runs["iommufd_fentry"] = "iommufd"
-        if variant != "unfixed":
+        if variant == "upstream":
             runs["iommufd_kprobe"] = "iommufd"
-        runs["fail_nth_fentry"] = "fail_nth"
         if variant != "unfixed":
+            runs["fail_nth_fentry"] = "fail_nth"
+        if variant == "patched":
             runs["fail_nth_kprobe"] = "fail_nth"
     else:
         if variant == "unfixed":

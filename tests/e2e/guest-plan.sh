@@ -2,11 +2,11 @@
 # Runs in the test VM: the end-to-end plan of one kernel variant, in one
 # boot; check_e2e.py judges what it prints.
 # Usage: guest-plan.sh VARIANT
-# On x86_64 the whole iommufd selftest and iommufd_fail_nth run traced in
-# fentry mode, and in kprobe mode too on the fixed kernels: they create
-# every object type.  arm64, twice as slow under TCG, runs the
-# vIOMMU fixture in both modes, and the whole selftest where orphans
-# happen (the unfixed shape is that of the arm64 hosts the bug reaches).
+# On x86_64 the whole iommufd selftest runs traced on every kernel, and
+# iommufd_fail_nth on the fixed ones (below).  arm64, twice as slow under
+# TCG, runs the vIOMMU fixture in both modes, and the whole selftest
+# where orphans happen (the unfixed shape is that of the arm64 hosts the
+# bug reaches).
 # Small runs pin down single findings; guest-graph.sh and guest-scope.sh
 # add ps, the snapshot, check's scope and end, and the tests it names.
 variant=$1
@@ -16,23 +16,34 @@ tomb=iommufd_viommu.mock_viommu.vdevice_tombstone
 # ps and the snapshot at start, before anything else holds /dev/iommu.
 sh /opt/guest-graph.sh
 
-# From here to the load test, a neighbour makes orphans of its own
-# (virt_id 0x4e) on fresh contexts every 20 ms: check must judge its
-# command alone, and end on time.
-/opt/neighbour -i 20 > /tmp/neighbour.out 2>&1 &
-neighbour=$!
+# A neighbour makes orphans of its own (virt_id 0x4e) on fresh contexts
+# every 20 ms: check must judge its command alone, and end on time.  On
+# unfixed it runs from the selftests on; elsewhere, where it would only
+# slow the long runs down, from the tombstone runs on.
+neighbour() {
+	/opt/neighbour -i 20 > /tmp/neighbour.out 2>&1 &
+	neighbour=$!
+}
+# The selftests create every object type.  Each fixed kernel runs them
+# whole in fentry mode; kprobe mode runs iommufd on upstream and
+# iommufd_fail_nth on patched, the same code paths on the two.
 if [ "$(uname -m)" = x86_64 ]; then
+	[ "$variant" = unfixed ] && neighbour
 	sh $run -t iommufd_fentry --probe-mode fentry -- iommufd
-	[ "$variant" = unfixed ] ||
+	[ "$variant" = upstream ] &&
 		sh $run -t iommufd_kprobe --probe-mode kprobe -- iommufd
-	sh $run -t fail_nth_fentry --probe-mode fentry -- iommufd_fail_nth
 	[ "$variant" = unfixed ] ||
+		sh $run -t fail_nth_fentry --probe-mode fentry -- iommufd_fail_nth
+	[ "$variant" = patched ] &&
 		sh $run -t fail_nth_kprobe --probe-mode kprobe -- iommufd_fail_nth
+	[ "$variant" = unfixed ] || neighbour
 else
 	if [ "$variant" = unfixed ]; then
+		neighbour
 		sh $run -t iommufd_fentry --probe-mode fentry -- iommufd
 	else
 		sh $run -t viommu_fentry --probe-mode fentry -- iommufd -f iommufd_viommu
+		neighbour
 	fi
 	sh $run -t viommu_kprobe --probe-mode kprobe -- iommufd -f iommufd_viommu
 fi
