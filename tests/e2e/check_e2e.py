@@ -34,16 +34,16 @@ def plan(arch, variant):
     runs = {}
     if arch == "x86_64":
         runs["iommufd_fentry"] = "iommufd"
-        if variant == "upstream":
-            runs["iommufd_kprobe"] = "iommufd"
         if variant == "patched":
             runs["fail_nth_fentry"] = runs["fail_nth_kprobe"] = "fail_nth"
-    else:
-        if variant == "unfixed":
-            runs["iommufd_fentry"] = "iommufd"
-        else:
-            runs["viommu_fentry"] = "viommu"
+    elif variant == "unfixed":
+        runs["iommufd_fentry"] = "iommufd"
         runs["viommu_kprobe"] = "viommu"
+    elif variant == "upstream":
+        runs["viommu_fentry"] = "viommu"
+        runs["iommufd_kprobe"] = "iommufd"
+    else:
+        runs["viommu_fentry"] = runs["viommu_kprobe"] = "viommu"
     return runs
 
 

@@ -2,11 +2,11 @@
 # Runs in the test VM: the end-to-end plan of one kernel variant, in one
 # boot; check_e2e.py judges what it prints.
 # Usage: guest-plan.sh VARIANT
-# On x86_64 the whole iommufd selftest runs traced on every kernel, and
-# iommufd_fail_nth on patched (below).  arm64, twice as slow under
-# TCG, runs the vIOMMU fixture in both modes, and the whole selftest
-# where orphans happen (the unfixed shape is that of the arm64 hosts the
-# bug reaches).
+# x86_64 runs the whole iommufd selftest traced on every kernel, and
+# iommufd_fail_nth on patched.  arm64, twice as slow under TCG, runs the
+# vIOMMU fixture, and the whole selftest where orphans happen (the
+# unfixed shape is that of the arm64 hosts the bug reaches) and, in
+# kprobe mode, on upstream.
 # Small runs pin down single findings; guest-graph.sh and guest-scope.sh
 # add ps, the snapshot, check's scope and end, and the tests it names.
 variant=$1
@@ -16,37 +16,31 @@ tomb=iommufd_viommu.mock_viommu.vdevice_tombstone
 # ps and the snapshot at start, before anything else holds /dev/iommu.
 sh /opt/guest-graph.sh
 
-# A neighbour makes orphans of its own (virt_id 0x4e) on fresh contexts
-# every 20 ms: check must judge its command alone, and end on time.  On
-# unfixed it runs from the selftests on; elsewhere, where it would only
-# slow the long runs down, from the tombstone runs on.
-neighbour() {
-	/opt/neighbour -i 20 > /tmp/neighbour.out 2>&1 &
-	neighbour=$!
-}
 # The selftests create every object type: iommufd on every kernel in
-# fentry mode, and in kprobe mode on upstream; iommufd_fail_nth on
-# patched in both modes (the fixed kernels share these code paths).
+# fentry mode, and in kprobe mode on arm64's upstream; iommufd_fail_nth
+# on x86's patched in both modes (the fixed kernels share these paths).
 if [ "$(uname -m)" = x86_64 ]; then
-	[ "$variant" = unfixed ] && neighbour
 	sh $run -t iommufd_fentry --probe-mode fentry -- iommufd
-	[ "$variant" = upstream ] &&
-		sh $run -t iommufd_kprobe --probe-mode kprobe -- iommufd
 	if [ "$variant" = patched ]; then
 		sh $run -t fail_nth_fentry --probe-mode fentry -- iommufd_fail_nth
 		sh $run -t fail_nth_kprobe --probe-mode kprobe -- iommufd_fail_nth
 	fi
-	[ "$variant" = unfixed ] || neighbour
+elif [ "$variant" = unfixed ]; then
+	sh $run -t iommufd_fentry --probe-mode fentry -- iommufd
+	sh $run -t viommu_kprobe --probe-mode kprobe -- iommufd -f iommufd_viommu
+elif [ "$variant" = upstream ]; then
+	sh $run -t viommu_fentry --probe-mode fentry -- iommufd -f iommufd_viommu
+	sh $run -t iommufd_kprobe --probe-mode kprobe -- iommufd
 else
-	if [ "$variant" = unfixed ]; then
-		neighbour
-		sh $run -t iommufd_fentry --probe-mode fentry -- iommufd
-	else
-		sh $run -t viommu_fentry --probe-mode fentry -- iommufd -f iommufd_viommu
-		neighbour
-	fi
+	sh $run -t viommu_fentry --probe-mode fentry -- iommufd -f iommufd_viommu
 	sh $run -t viommu_kprobe --probe-mode kprobe -- iommufd -f iommufd_viommu
 fi
+
+# From here to the load test, a neighbour makes orphans of its own
+# (virt_id 0x4e) on fresh contexts every 20 ms: check must judge its
+# command alone, and end on time.
+/opt/neighbour -i 20 > /tmp/neighbour.out 2>&1 &
+neighbour=$!
 sh $run -t tomb_fentry --probe-mode fentry -- iommufd -r $tomb
 sh $run -t tomb_kprobe --probe-mode kprobe -- iommufd -r $tomb
 # The rest of check's scope and end is the same on every kernel: where
