@@ -435,20 +435,23 @@ static int end_report(struct live *l, const struct report_cbs *cbs,
 			  cbs, l);
 }
 
+/* Does --pid or --comm name the task @pid, @comm? */
+static bool names_task(const struct probe_opts *o, __u32 pid, const char *comm)
+{
+	return (o->pid && pid == (__u32)o->pid) ||
+	       (o->comm && !strncmp(comm, o->comm, TASK_COMM_LEN - 1));
+}
+
 /* Is a context the snapshot found held by a task that --pid or --comm names? */
 static bool held_by_traced(const struct live *l, const struct snapshot *s,
 			   const struct snap_ctx *c)
 {
-	const struct probe_opts *o = &l->probe;
 	const struct snap_rec *r;
 
-	if ((o->pid && c->pid == (__u32)o->pid) ||
-	    (o->comm && !strncmp(c->comm, o->comm, TASK_COMM_LEN - 1)))
+	if (names_task(&l->probe, c->pid, c->comm))
 		return true;
 	for (r = s->owners; r < s->owners + s->nowners; r++)
-		if (r->ictx == c->ictx &&
-		    ((o->pid && r->pid == (__u32)o->pid) ||
-		     (o->comm && !strncmp(r->comm, o->comm, TASK_COMM_LEN - 1))))
+		if (r->ictx == c->ictx && names_task(&l->probe, r->pid, r->comm))
 			return true;
 	return false;
 }
