@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numfmt.h"
 #include "report.h"
 
 struct report {
@@ -199,23 +200,33 @@ static void jname(struct report *r, const char *name)
 	jmember(r, name);
 }
 
+static void put_dec(struct report *r, __u64 v)
+{
+	char buf[NUMFMT_MAX], *end = buf + sizeof(buf), *s = fmt_dec(end, v, 1);
+
+	put(r, s, end - s);
+}
+
+static void put_s64(struct report *r, __s64 v)
+{
+	if (v < 0)
+		putc_unlocked('-', r->out);
+	put_dec(r, v < 0 ? -(__u64)v : (__u64)v);
+}
+
 /*
  * An unsigned number: above 2^63 - 1, which JSON readers like jansson
  * cannot hold as an integer, a string of its decimal digits.
  */
 static void jdigits(struct report *r, __u64 v)
 {
-	char buf[24], *end = buf + sizeof(buf) - 1, *p = end;
 	bool str = v > INT64_MAX;
 
-	*end = '"';
-	do {
-		*--p = '0' + v % 10;
-		v /= 10;
-	} while (v);
 	if (str)
-		*--p = '"';
-	put(r, p, end + str - p);
+		putc_unlocked('"', r->out);
+	put_dec(r, v);
+	if (str)
+		putc_unlocked('"', r->out);
 }
 
 static void ju64(struct report *r, const char *name, __u64 v)
@@ -226,12 +237,8 @@ static void ju64(struct report *r, const char *name, __u64 v)
 
 static void js64(struct report *r, const char *name, __s64 v)
 {
-	if (v >= 0) {
-		ju64(r, name, v);
-		return;
-	}
 	jname(r, name);
-	fprintf(r->out, "%lld", (long long)v);
+	put_s64(r, v);
 }
 
 static void jkey(struct report *r, const char *name, enum key_kind kind,
@@ -429,11 +436,29 @@ void text_escape(FILE *out, const char *str)
 			s += n;
 			continue;
 		}
-		fwrite(run, 1, s - run, out);
+		fwrite_unlocked(run, 1, s - run, out);
 		fprintf(out, "\\x%02x", *s);
 		run = ++s;
 	}
-	fwrite(run, 1, s - run, out);
+	fwrite_unlocked(run, 1, s - run, out);
+}
+
+/* " name=" of a field */
+static void tname(struct report *r, const char *name)
+{
+	putc_unlocked(' ', r->out);
+	puts_(r, name);
+	putc_unlocked('=', r->out);
+}
+
+/* "0x..." */
+static void thex(struct report *r, __u64 v)
+{
+	char buf[NUMFMT_MAX + 2], *end = buf + sizeof(buf), *s = fmt_hex(end, v, 1);
+
+	*--s = 'x';
+	*--s = '0';
+	put(r, s, end - s);
 }
 
 /* Identifiers, comms and frames can hold anything a trace file holds. */
@@ -449,7 +474,7 @@ static void tkey(struct report *r, const char *name, enum key_kind kind,
 {
 	if (!key)
 		return;
-	fprintf(r->out, " %s=", name);
+	tname(r, name);
 	tident(r, kind, key);
 }
 
@@ -472,9 +497,11 @@ static void tparents(struct report *r, const struct field *f,
 	for (i = 0; i < OBJ_PARENTS; i++) {
 		if (!keys[i])
 			continue;
-		if (sep == '=')
-			fprintf(r->out, " %s", f->name);
-		fputc(sep, r->out);
+		if (sep == '=') {
+			putc_unlocked(' ', r->out);
+			puts_(r, f->name);
+		}
+		putc_unlocked(sep, r->out);
 		tident(r, obj_type_key(types[i]), keys[i]);
 		sep = ',';
 	}
@@ -493,36 +520,43 @@ static void text_field(struct report *r, const struct field *f,
 		tkey(r, f->name, field_key(f, rec), *(const __u64 *)p);
 		break;
 	case FK_U32:
-		fprintf(r->out, " %s=%u", f->name, *(const __u32 *)p);
+		tname(r, f->name);
+		put_dec(r, *(const __u32 *)p);
 		break;
 	case FK_S32:
-		fprintf(r->out, " %s=%d", f->name, *(const __s32 *)p);
+		tname(r, f->name);
+		put_s64(r, *(const __s32 *)p);
 		break;
 	case FK_U64:
-		fprintf(r->out, " %s=%llu", f->name, *(const __u64 *)p);
+		tname(r, f->name);
+		put_dec(r, *(const __u64 *)p);
 		break;
 	case FK_HEX:
-		fprintf(r->out, " %s=0x%llx", f->name, *(const __u64 *)p);
+		tname(r, f->name);
+		thex(r, *(const __u64 *)p);
 		break;
 	case FK_OBJ_TYPE:
-		if (*(const enum obj_type *)p)
-			fprintf(r->out, " %s=%s", f->name,
-				obj_type_name(*(const enum obj_type *)p));
+		if (*(const enum obj_type *)p) {
+			tname(r, f->name);
+			puts_(r, obj_type_name(*(const enum obj_type *)p));
+		}
 		break;
 	case FK_PARENTS:
 		tparents(r, f, rec, p);
 		break;
 	case FK_SNAP:
-		fprintf(r->out, " %s=%s", f->name,
-			snap_status_name(*(const enum snap_status *)p));
+		tname(r, f->name);
+		puts_(r, snap_status_name(*(const enum snap_status *)p));
 		break;
 	case FK_PID:
-		if (t->has_pid)
-			fprintf(r->out, " %s=%u", f->name, t->pid);
+		if (t->has_pid) {
+			tname(r, f->name);
+			put_dec(r, t->pid);
+		}
 		break;
 	case FK_COMM:
 		if (t->has_pid) {
-			fprintf(r->out, " %s=", f->name);
+			tname(r, f->name);
 			tcomm(r, t->comm);
 		}
 		break;
@@ -539,18 +573,28 @@ static void text_fields(struct report *r, const struct field *f,
 		text_field(r, f, rec);
 }
 
+/* Event names are padded to this width, so that their fields line up. */
+#define EV_NAME_COLUMN 12
+
 /* The time and the name lead the line: ev_head is not printed as a field. */
 static void text_event(struct report *r, const struct record *row,
 		       const struct trace_event *ev, const struct ev_note *note)
 {
 	const struct out_rec rec = { .base = ev, .note = note,
 				     .obj_type = ev->obj_type };
+	char us[6];
+	size_t n;
 
-	fprintf(r->out, "%llu.%06llu %-12s", ev->ts / 1000000000,
-		ev->ts % 1000000000 / 1000, row->name);
+	put_dec(r, ev->ts / 1000000000);
+	putc_unlocked('.', r->out);
+	put(r, fmt_dec(us + sizeof(us), ev->ts % 1000000000 / 1000, 6), sizeof(us));
+	putc_unlocked(' ', r->out);
+	puts_(r, row->name);
+	for (n = strlen(row->name); n < EV_NAME_COLUMN; n++)
+		putc_unlocked(' ', r->out);
 	text_fields(r, row->fields, &rec);
 	text_fields(r, ev_tail, &rec);
-	fputc('\n', r->out);
+	putc_unlocked('\n', r->out);
 }
 
 /* "FINDING name: ", "FINDING name in test TEST: " */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
+#include "numfmt.h"
 #include "token.h"
 
 /* Keyed mix of a kernel pointer. */
@@ -32,11 +34,19 @@ const char *tokens_fmt(void *arg, enum key_kind kind, __u64 key, char *buf,
 		       size_t len)
 {
 	const struct tokens *t = arg;
+	char digits[NUMFMT_MAX + 2], *end = digits + sizeof(digits), *s;
+	size_t n;
 
-	if (t->raw)
-		snprintf(buf, len, "0x%llx", (unsigned long long)key);
-	else
-		snprintf(buf, len, "%c%012llx", key_prefix(kind),
-			 (unsigned long long)token(t->key, key));
+	if (t->raw) {
+		s = fmt_hex(end, key, 1);
+		*--s = 'x';
+		*--s = '0';
+	} else {
+		s = fmt_hex(end, token(t->key, key), 12);
+		*--s = key_prefix(kind);
+	}
+	n = end - s < (ptrdiff_t)len ? (size_t)(end - s) : len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
 	return buf;
 }
