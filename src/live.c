@@ -36,8 +36,12 @@
 #define SETTLE_MS 500
 #define FENCE_MS 2000
 #define POLL_MS 100
-/* The report shares stdout with the command: flushed between its lines. */
-#define SHARED_STDOUT_BUF (1 << 16)
+/*
+ * The report's buffer: written once per wake-up of the loop (so within
+ * POLL_MS of its events) rather than every few events, as a write costs
+ * more than the lines in it.
+ */
+#define REPORT_BUF (1 << 16)
 
 struct live {
 	const struct live_opts *opts;
@@ -277,11 +281,11 @@ static int start_command(struct live *l)
 	return cmd_start(&l->cmd);
 }
 
-/* Only between the command's lines when both share stdout. */
+/* Once per wake-up; only between the command's lines when both share stdout. */
 static void flush_report(struct live *l)
 {
-	if (l->opts->cmd && l->out == stdout && !l->cmdout.mid_line)
-		fflush(stdout);
+	if (!(l->opts->cmd && l->out == stdout && l->cmdout.mid_line))
+		fflush(l->out);
 }
 
 static int watch(int ep, int fd)
@@ -531,8 +535,7 @@ static enum status run(struct live *l)
 	if (err)
 		return err;
 	print_attached(l);
-	if (l->opts->cmd && l->out == stdout)
-		setvbuf(stdout, NULL, _IOFBF, SHARED_STDOUT_BUF);
+	setvbuf(l->out, NULL, _IOFBF, REPORT_BUF);
 	if (!new_model(l, &cbs))
 		rb = ring_buffer__new(bpf_map__fd(l->tracer.skel->maps.events),
 				      on_event, l, NULL);
