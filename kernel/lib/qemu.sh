@@ -42,7 +42,8 @@ channel_args() {
 # that does not reach userspace is redone with TCG (run_vm), and the
 # host's boot id goes into KVM_FAILED so that later runs skip KVM.
 # IOMMUFD_TRACE_ACCEL=kvm|tcg decides instead (no fallback). IOMMUFD_TRACE_MEM
-# sets the guest's memory (default 2G).
+# sets the guest's memory (default 2G), IOMMUFD_TRACE_SMP its vCPUs (2),
+# IOMMUFD_TRACE_ICOUNT QEMU's -icount (none; the benchmark's clock).
 KVM_FAILED="$CACHE_DIR/kvm-failed"
 # Seconds a KVM guest gets to print its first line.
 KVM_GRACE=${IOMMUFD_TRACE_KVM_GRACE:-30}
@@ -92,7 +93,9 @@ boot_vm() {
 	: > "$run/status"
 	channel_args "$run"
 	timeout -k 10 "$timeout" "$QEMU" \
-		-machine "$QEMU_MACHINE" -accel "$accel" -cpu "$cpu" -smp 2 -m "${IOMMUFD_TRACE_MEM:-2G}" \
+		-machine "$QEMU_MACHINE" -accel "$accel" -cpu "$cpu" \
+		-smp "${IOMMUFD_TRACE_SMP:-2}" -m "${IOMMUFD_TRACE_MEM:-2G}" \
+		${IOMMUFD_TRACE_ICOUNT:+-icount "$IOMMUFD_TRACE_ICOUNT"} \
 		-kernel "$kdir/${KIMAGE##*/}" -initrd "$initrd" \
 		-append "console=$CONSOLE panic=-1 rdinit=/init" \
 		-display none -monitor none -no-reboot \

@@ -21,6 +21,11 @@ $(BENCH_OUT)/floor: tests/bench/floor.c $(BENCH_OUT)/floor.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(BENCH_OUT) -o $@ $< $(LDLIBS)
 
+$(BENCH_OUT)/progstat: tests/bench/progstat.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
 # Static: they run in the initramfs.
 $(BENCH_OUT)/workload $(BENCH_OUT)/ps_scale: $(BENCH_OUT)/%: tests/bench/%.c \
 		tests/lib/mockdev.c tests/lib/mockdev.h
@@ -31,4 +36,5 @@ $(BENCH_OUT)/workload $(BENCH_OUT)/ps_scale: $(BENCH_OUT)/%: tests/bench/%.c \
 		-I$(BENCH_KTREE)/drivers/iommu/iommufd -o $@ $(filter %.c,$^)
 
 .PHONY: bench-bins
-bench-bins: $(BENCH_OUT)/floor $(BENCH_OUT)/workload $(BENCH_OUT)/ps_scale
+bench-bins: $(BENCH_OUT)/floor $(BENCH_OUT)/workload $(BENCH_OUT)/ps_scale \
+	$(BENCH_OUT)/progstat

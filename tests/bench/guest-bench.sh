@@ -10,7 +10,7 @@ B=/opt/bench
 rounds=$1 cycle_n=$2 vdev_n=$3 steps=$4 bare_steps=$5
 configs=${6:-bare floor_kprobe floor_fentry trace_kprobe trace_fentry bpftrace}
 modes=${7:-cycle vdev}
-parts=${8:-timing capacity ps scale}
+parts=${8:-timing programs capacity ps scale}
 ps_steps=${9:-1,10,100,1000,10000,100000}
 W=$B/workload
 
@@ -69,6 +69,29 @@ done
 if part timing; then
 	grep -c ORPHAN /tmp/bt.txt 2>/dev/null | sed 's/^/@@ bpftrace_orphan_lines /'
 	echo "@@ trace_summary $(tail -1 /tmp/trace.txt)"
+fi
+
+# Programs: what each program of the tool and of the floor costs per
+# run, by the kernel's own count (bpf_stats), in one run per probe mode of
+# the vdev cycles: apart from the rounds above, which the counting slows.
+# The count is of the time from a program's start to its end, so the
+# tracer stays stopped meanwhile (its ring holds the events): on one vCPU
+# it would otherwise run inside the programs it preempts, and count.
+if part programs; then
+	echo 1 > /proc/sys/kernel/bpf_stats_enabled
+	for pm in fentry kprobe; do
+		for c in trace floor; do
+			if [ $c = trace ]; then
+				set -- iommufd-trace check --probe-mode $pm -o /tmp/trace.txt
+			else
+				set -- $B/floor $pm
+			fi
+			"$@" -- sh -c "kill -STOP \$PPID; $W -m vdev -n $vdev_n > /dev/null;
+				$B/progstat; kill -CONT \$PPID" |
+				grep '^prog=' | sed "s/^/@@ progstat config=${c}_$pm /"
+		done
+	done
+	echo 0 > /proc/sys/kernel/bpf_stats_enabled
 fi
 
 # "first_ts=N last_ts=N" of the events of a --json trace.

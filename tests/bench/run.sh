@@ -29,12 +29,12 @@ set_arch "$arch"
 
 out=build/bench
 configs="bare floor_kprobe floor_fentry trace_kprobe trace_fentry bpftrace"
-parts="timing capacity ps scale"
+parts="timing programs capacity ps scale"
 host=1
 if [ "$arch" != x86_64 ]; then
 	out=build/$arch/bench
 	configs="bare floor_kprobe floor_fentry trace_kprobe trace_fentry"
-	parts=timing
+	parts="timing programs"
 	host=0
 fi
 stage=$out/opt/bench
@@ -48,7 +48,7 @@ kdir=$(kernel/vm build --arch "$arch" upstream | cut -f2)
 make -s ARCH="$arch" bench-bins BENCH_KDIR="$kdir" BENCH_KTREE="$TREE"
 rm -rf "$stage"
 mkdir -p "$stage"
-cp $out/workload $out/floor $out/ps_scale tests/bench/pairs.bt \
+cp $out/workload $out/floor $out/ps_scale $out/progstat tests/bench/pairs.bt \
 	tests/bench/guest-bench.sh "$stage/"
 # The configurations run in the timing part only.
 case " $parts | $configs " in
@@ -58,6 +58,12 @@ if [ -n "${BENCH_BEFORE:-}" ]; then
 	cp "$BENCH_BEFORE" "$stage/iommufd-trace-before"
 fi
 
+# One vCPU, and QEMU's instruction counting for the guest's clock: a
+# guest nanosecond is one emulated instruction, whatever else the host
+# runs, and a process's CPU time is its own, not also the time the one
+# host thread of single-threaded TCG gave another vCPU.
+export IOMMUFD_TRACE_SMP=${BENCH_SMP:-1}
+export IOMMUFD_TRACE_ICOUNT=${BENCH_ICOUNT-shift=0,sleep=off}
 echo "bench: VM run (log: $out/vm.log)"
 IOMMUFD_TRACE_MEM=${BENCH_MEM:-4G} kernel/vm run --arch "$arch" upstream --add "$stage" --timeout 7200 -- \
 	sh /opt/bench/guest-bench.sh "$rounds" "${BENCH_CYCLE_N:-100}" \
@@ -79,5 +85,6 @@ fi
 python3 tests/bench/summarize.py $out/vm.log "$host_json" \
 	$out/results.txt $out/results.json \
 	"date=$(date -u +%Y-%m-%d)" "configs=$configs" "modes=$modes" "parts=$parts" \
-	"machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, QEMU TCG guest with 2 vCPUs" \
+	"machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, QEMU TCG guest with $IOMMUFD_TRACE_SMP vCPU(s)" \
+	"clock=${IOMMUFD_TRACE_ICOUNT:+-icount $IOMMUFD_TRACE_ICOUNT}" \
 	"kernel=$KSRC_PKG $KSRC_VERSION, $arch, upstream variant, KASAN and lockdep on"

@@ -57,35 +57,49 @@ def parse(path):
     return runs, errors, other
 
 
+# What each record of the timing part measures per cycle: the wall time,
+# the workload's own CPU time (its syscalls run the BPF programs), and the
+# CPU time of its parent: the tracer, floor loader or bpftrace (or the
+# shell, for bare), whose user space a host with CPUs to spare runs beside
+# the workload, but the guest's one vCPU between its cycles.
+METRICS = {"wall": "ns_per_cycle", "cpu": "cpu_ns_per_cycle",
+           "tracer_cpu": "parent_cpu_ns_per_cycle"}
+
+
+def timing_rows(runs, mode, key):
+    """Per config of @mode: min, median, and overhead against bare of @key."""
+    rows = {}
+    by_round = {}
+    for r in runs:
+        if r.get("mode") == mode and r["config"] in CONFIGS and r["status"] == "0" \
+                and key in r:
+            by_round.setdefault(r["config"], {})[r["round"]] = int(r[key])
+    bare = by_round.get("bare", {})
+    for cfg in CONFIGS:
+        vals = by_round.get(cfg)
+        if not vals:
+            continue
+        v = sorted(vals.values())
+        med = statistics.median(v)
+        row = {"runs": len(v), "min_ns": v[0], "median_ns": int(med),
+               "spread_pct": round(100.0 * (v[-1] - v[0]) / med, 2) if med else 0.0}
+        if cfg != "bare" and bare:
+            # Paired by round: drift of the emulator cancels out.
+            diffs = [v - bare[k] for k, v in vals.items() if k in bare]
+            row["overhead_median_ns"] = int(statistics.median(diffs))
+            row["overhead_range_ns"] = [min(diffs), max(diffs)]
+            row["overhead_min_ns"] = row["min_ns"] - min(bare.values())
+            bare_med = statistics.median(bare.values())
+            row["overhead_pct"] = (round(100.0 * row["overhead_median_ns"] / bare_med, 2)
+                                   if bare_med else None)
+        rows[cfg] = row
+    return rows
+
+
 def timing_table(runs):
-    """Per mode and config: min, median, and overhead against bare."""
-    table = {}
-    for mode in MODES:
-        rows = {}
-        by_round = {}
-        for r in runs:
-            if r.get("mode") == mode and r["config"] in CONFIGS and r["status"] == "0":
-                by_round.setdefault(r["config"], {})[r["round"]] = int(r["ns_per_cycle"])
-        bare = by_round.get("bare", {})
-        for cfg in CONFIGS:
-            vals = by_round.get(cfg)
-            if not vals:
-                continue
-            v = sorted(vals.values())
-            row = {"runs": len(v), "min_ns": v[0],
-                   "median_ns": int(statistics.median(v)),
-                   "spread_pct": round(100.0 * (v[-1] - v[0]) / statistics.median(v), 2)}
-            if cfg != "bare" and bare:
-                # Paired by round: drift of the emulator cancels out.
-                diffs = [v - bare[k] for k, v in vals.items() if k in bare]
-                row["overhead_median_ns"] = int(statistics.median(diffs))
-                row["overhead_range_ns"] = [min(diffs), max(diffs)]
-                row["overhead_min_ns"] = row["min_ns"] - min(bare.values())
-                row["overhead_pct"] = round(100.0 * row["overhead_median_ns"] /
-                                            statistics.median(bare.values()), 2)
-            rows[cfg] = row
-        table[mode] = rows
-    return table
+    """Per metric and mode, the rows of each config."""
+    return {metric: {mode: timing_rows(runs, mode, key) for mode in MODES}
+            for metric, key in METRICS.items()}
 
 
 def ratio(rows, a, b):
@@ -116,6 +130,17 @@ def ratios(table):
             r["best_vs_floor"] = ratio(rows, best, "floor_" + r["best_mode"])
             r["best_vs_bpftrace"] = ratio(rows, best, "bpftrace")
         out[mode] = {k: v for k, v in r.items() if v is not None}
+    return out
+
+
+def progstat(other):
+    """The kernel's run time of each program, per configuration."""
+    out = {}
+    for name, rest in other:
+        if name == "progstat":
+            f = fields(rest)
+            out.setdefault(f["config"], {})[f["prog"]] = {
+                "runs": int(f["runs"]), "ns_per_run": int(f["ns_per_run"])}
     return out
 
 
@@ -212,29 +237,50 @@ def fmt_ns(v):
     return "-" if v is None else f"{v / 1000:.1f}"
 
 
-def text_report(meta, table, rat, cap, sc, ps, host, errors):
+METRIC_TITLES = {
+    "cpu": "the workload's CPU time, with the BPF programs in its syscalls "
+           "(what the targets judge)",
+    "tracer_cpu": "its parent's CPU time: the tracer's user space",
+    "wall": "wall time: both, on the guest's one vCPU",
+}
+
+
+def text_report(meta, table, rat, progs, cap, sc, ps, host, errors):
     out = [f"iommufd-trace benchmark, {meta.get('date', '?')}",
            f"machine: {meta.get('machine', '?')}",
            f"kernel:  {meta.get('kernel', '?')}",
-           "TCG timings are emulated: only ratios within this one run compare.", ""]
+           "TCG timings are emulated: only ratios within this one run compare.",
+           f"guest clock: {meta['clock']} (a guest ns is an emulated instruction)"
+           if meta.get("clock") else "guest clock: real time", ""]
     for mode in MODES:
-        rows = table.get(mode, {})
-        if not rows:
-            continue
-        out.append(f"workload -m {mode}: us per cycle (runs, min, median, spread), "
-                   "overhead vs bare (median and range of paired rounds)")
-        for cfg in CONFIGS:
-            r = rows.get(cfg)
-            if not r:
+        for metric, title in METRIC_TITLES.items():
+            rows = table[metric].get(mode, {})
+            if not rows:
                 continue
-            extra = ""
-            if "overhead_median_ns" in r:
-                lo, hi = r["overhead_range_ns"]
-                extra = (f"  +{fmt_ns(r['overhead_median_ns'])} us ({r['overhead_pct']}%)"
-                         f" [{fmt_ns(lo)}, {fmt_ns(hi)}]")
-            out.append(f"  {cfg:14} {r['runs']:3} {fmt_ns(r['min_ns']):>9} "
-                       f"{fmt_ns(r['median_ns']):>9} {r['spread_pct']:5.1f}%{extra}")
-        out.append("  ratios: " + ", ".join(f"{k} {v}" for k, v in rat.get(mode, {}).items()))
+            out.append(f"workload -m {mode}, {title}: us per cycle (runs, min, median, "
+                       "spread), overhead vs bare (median and range of paired rounds)")
+            for cfg in CONFIGS:
+                r = rows.get(cfg)
+                if not r:
+                    continue
+                extra = ""
+                if "overhead_median_ns" in r:
+                    lo, hi = r["overhead_range_ns"]
+                    pct = r["overhead_pct"]
+                    extra = (f"  +{fmt_ns(r['overhead_median_ns'])} us"
+                             f"{'' if pct is None else f' ({pct}%)'}"
+                             f" [{fmt_ns(lo)}, {fmt_ns(hi)}]")
+                out.append(f"  {cfg:14} {r['runs']:3} {fmt_ns(r['min_ns']):>9} "
+                           f"{fmt_ns(r['median_ns']):>9} {r['spread_pct']:5.1f}%{extra}")
+            if metric != "tracer_cpu":
+                out.append("  ratios: " + ", ".join(
+                    f"{k} {v}" for k, v in rat[metric].get(mode, {}).items()))
+            out.append("")
+    for cfg, progs_of in progs.items():
+        out.append(f"programs of {cfg} (bpf_stats, one run of workload -m vdev): "
+                   "runs, ns per run")
+        for name, p in sorted(progs_of.items()):
+            out.append(f"  {name:28} {p['runs']:7} {p['ns_per_run']:9}")
         out.append("")
     if cap:
         out.append("capacity (fentry, default ring; workloads in parallel):")
@@ -304,13 +350,15 @@ def main():
     last_runs = {name: rest for name, rest in other
                  if name in ("trace_summary", "bpftrace_orphan_lines",
                              "ps_summary")}
-    result = {"meta": meta, "timing": table, "ratios": ratios(table),
+    result = {"meta": meta, "timing": table,
+              "ratios": {m: ratios(t) for m, t in table.items() if m != "tracer_cpu"},
+              "programs": progstat(other),
               "last_runs": last_runs,
               "capacity": capacity(other), "scale": scale(runs),
               "ps": ps_scale(other), "host": host, "errors": errors}
     with open(out_json, "w") as f:
         json.dump(result, f, indent=1)
-    text = text_report(meta, table, result["ratios"], result["capacity"],
+    text = text_report(meta, table, result["ratios"], result["programs"], result["capacity"],
                        result["scale"], result["ps"], host, errors)
     text += "".join(f"last run: {k} {v}\n" for k, v in last_runs.items())
     with open(out_txt, "w") as f:
@@ -322,8 +370,9 @@ def main():
     modes = meta.get("modes", " ".join(MODES)).split()
     parts = meta.get("parts", "timing capacity ps scale").split()
     complete = ("timing" not in parts or
-                all(table.get(m, {}).get(c) for m in modes for c in configs
+                all(table["wall"].get(m, {}).get(c) for m in modes for c in configs
                     if c != "bpftrace"))
+    complete &= "programs" not in parts or bool(result["programs"])
     complete &= "capacity" not in parts or bool(result["capacity"])
     complete &= "ps" not in parts or bool(result["ps"]["steps"])
     sys.exit(0 if complete and not errors else 1)

@@ -15,6 +15,12 @@
  * the parent process (the tracer running this workload): its RSS and the
  * memlock of its BPF maps.  One line of key=value pairs per step.
  *
+ * Each line gives the wall time per cycle and, of the same cycles, the CPU
+ * time per cycle of the workload itself (the BPF programs run in its
+ * syscalls: their cost, whatever else the guest runs) and of its parent
+ * (the tracer's user space reading the events, which a real host runs on
+ * another CPU, but single-threaded TCG on the workload's host thread).
+ *
  * -r REPEATS measures each step that many times, a line each.  -H holds
  * the live objects after the last step ("held" line) until killed: the
  * kernel takes longer to tear 100,000 devices down than to make them.
@@ -96,12 +102,30 @@ static void grow_live(struct live_set *ls, unsigned long target)
 	}
 }
 
-static __u64 now_ns(void)
+static __u64 clock_ns(clockid_t clk)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (clock_gettime(clk, &ts))
+		return 0;
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static __u64 now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+/* The times one measurement takes: wall, and CPU of this process and its parent. */
+struct times {
+	__u64 wall, self, parent;
+};
+
+static void times_read(clockid_t parent_clk, struct times *t)
+{
+	t->wall = now_ns();
+	t->self = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	t->parent = clock_ns(parent_clk);
 }
 
 /* Sum of the "memlock:" lines of the BPF map fds of process @pid. */
@@ -162,7 +186,8 @@ int main(int argc, char **argv)
 	const char *steps = "0", *mode = "cycle";
 	struct live_set ls = { 0 };
 	bool vdev_mode, memory = false, hold = false;
-	__u64 t0, t1;
+	struct times t0, t1;
+	clockid_t parent_clk;
 	char *end;
 	int opt;
 
@@ -179,6 +204,8 @@ int main(int argc, char **argv)
 		}
 	}
 	vdev_mode = !strcmp(mode, "vdev");
+	if (clock_getcpuclockid(getppid(), &parent_clk))
+		die("the parent's CPU clock");
 	if (!cycles || !repeats || (!vdev_mode && strcmp(mode, "cycle")))
 		usage();
 	iommufd = open("/dev/iommu", O_RDWR);
@@ -196,20 +223,23 @@ int main(int argc, char **argv)
 		target = strtoul(steps, &end, 0);
 		if (end == steps || (*end && *end != ','))
 			usage();
-		t0 = now_ns();
+		grow_ms = now_ns();
 		grow_live(&ls, target);
-		grow_ms = (now_ns() - t0) / 1000000;
+		grow_ms = (now_ns() - grow_ms) / 1000000;
 		for (i = 0; i < warmup; i++)
 			vdev_mode ? one_vdev_cycle(viommu_id, idev_id) : one_cycle(ls.ioas_id);
 		for (r = 0; r < repeats; r++) {
-			t0 = now_ns();
+			times_read(parent_clk, &t0);
 			for (i = 0; i < cycles; i++)
 				vdev_mode ? one_vdev_cycle(viommu_id, idev_id) :
 					    one_cycle(ls.ioas_id);
-			t1 = now_ns();
-			printf("mode=%s live=%lu grow_ms=%lu repeat=%lu cycles=%lu ns_per_cycle=%llu",
+			times_read(parent_clk, &t1);
+			printf("mode=%s live=%lu grow_ms=%lu repeat=%lu cycles=%lu ns_per_cycle=%llu"
+			       " cpu_ns_per_cycle=%llu parent_cpu_ns_per_cycle=%llu",
 			       mode, ls.nr, grow_ms, r + 1, cycles,
-			       (unsigned long long)(t1 - t0) / cycles);
+			       (unsigned long long)(t1.wall - t0.wall) / cycles,
+			       (unsigned long long)(t1.self - t0.self) / cycles,
+			       (unsigned long long)(t1.parent - t0.parent) / cycles);
 			if (memory) {
 				/* Let the tracer catch up on the events first. */
 				sleep(1);
