@@ -10,7 +10,7 @@
 
 #include <linux/types.h>
 
-/* Room for the digits of any __u64 in either base. */
+/* Room for any __u64 in any of these forms. */
 #define NUMFMT_MAX 20
 
 /* Zero-padded to at least @width digits. */
@@ -35,6 +35,16 @@ static inline char *fmt_hex(char *end, __u64 v, int width)
 		v >>= 4;
 	} while (v || end > stop);
 	return end;
+}
+
+/* "0x" and the digits, as printf's "%#llx" but for 0. */
+static inline char *fmt_0x(char *end, __u64 v)
+{
+	char *s = fmt_hex(end, v, 1);
+
+	*--s = 'x';
+	*--s = '0';
+	return s;
 }
 
 #endif /* NUMFMT_H */

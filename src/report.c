@@ -451,13 +451,10 @@ static void tname(struct report *r, const char *name)
 	putc_unlocked('=', r->out);
 }
 
-/* "0x..." */
 static void thex(struct report *r, __u64 v)
 {
-	char buf[NUMFMT_MAX + 2], *end = buf + sizeof(buf), *s = fmt_hex(end, v, 1);
+	char buf[NUMFMT_MAX], *end = buf + sizeof(buf), *s = fmt_0x(end, v);
 
-	*--s = 'x';
-	*--s = '0';
 	put(r, s, end - s);
 }
 

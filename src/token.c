@@ -34,13 +34,11 @@ const char *tokens_fmt(void *arg, enum key_kind kind, __u64 key, char *buf,
 		       size_t len)
 {
 	const struct tokens *t = arg;
-	char digits[NUMFMT_MAX + 2], *end = digits + sizeof(digits), *s;
+	char digits[NUMFMT_MAX], *end = digits + sizeof(digits), *s;
 	size_t n;
 
 	if (t->raw) {
-		s = fmt_hex(end, key, 1);
-		*--s = 'x';
-		*--s = '0';
+		s = fmt_0x(end, key);
 	} else {
 		s = fmt_hex(end, token(t->key, key), 12);
 		*--s = key_prefix(kind);

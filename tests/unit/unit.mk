@@ -10,7 +10,8 @@ UNIT_HDRS := $(wildcard src/*.h) tests/unit/test.h
 UNIT_TESTS := $(UNIT_OUT)/test_model $(UNIT_OUT)/test_intern \
 	      $(UNIT_OUT)/test_vocab $(UNIT_OUT)/test_replay \
 	      $(UNIT_OUT)/test_preflight \
-	      $(UNIT_OUT)/test_ksyms $(UNIT_OUT)/test_ktap
+	      $(UNIT_OUT)/test_ksyms $(UNIT_OUT)/test_ktap \
+	      $(UNIT_OUT)/test_numfmt
 
 $(UNIT_OUT)/test_model: tests/unit/test_model.c src/model.c src/store.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
@@ -47,6 +48,11 @@ $(UNIT_OUT)/test_preflight: tests/unit/test_preflight.c src/preflight.c src/ksym
 
 $(UNIT_OUT)/test_ktap: tests/unit/test_ktap.c src/attrib.c src/ktap.c \
 		       src/report.c src/vocab.c src/model.c src/store.c $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+
+$(UNIT_OUT)/test_numfmt: tests/unit/test_numfmt.c src/token.c src/vocab.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
