@@ -75,14 +75,16 @@ fi
 # run, by the kernel's own count (bpf_stats), in one run per probe mode of
 # the vdev cycles: apart from the rounds above, which the counting slows.
 # The count is of the time from a program's start to its end, so the
-# tracer stays stopped meanwhile (its ring holds the events): on one vCPU
-# it would otherwise run inside the programs it preempts, and count.
+# tracer stays stopped meanwhile, its ring big enough to hold the events
+# without waking it: on one vCPU its user space would run inside the
+# programs it preempts, and the wake-ups inside those that ask for one.
 if part programs; then
 	echo 1 > /proc/sys/kernel/bpf_stats_enabled
 	for pm in fentry kprobe; do
 		for c in trace floor; do
 			if [ $c = trace ]; then
-				set -- iommufd-trace check --probe-mode $pm -o /tmp/trace.txt
+				set -- iommufd-trace check --probe-mode $pm -o /tmp/trace.txt \
+					--ringbuf-size $((1 << 24))
 			else
 				set -- $B/floor $pm
 			fi
