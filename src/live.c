@@ -37,9 +37,8 @@
 #define FENCE_MS 2000
 #define POLL_MS 100
 /*
- * The report's buffer: written once per wake-up of the loop (so within
- * POLL_MS of its events) rather than every few events, as a write costs
- * more than the lines in it.
+ * The report's buffer, written out once per wake-up of the loop: its
+ * events reach a file or pipe within POLL_MS, not when 4 KiB have filled.
  */
 #define REPORT_BUF (1 << 16)
 
