@@ -45,6 +45,43 @@ struct {
 	__type(value, u64);		/* struct iommufd_ctx * */
 } scope_objs SEC(".maps");
 
+/*
+ * The contexts last found in scope_ctxs, looked at first.  On a lockdep
+ * kernel a hash lookup costs some 700 instructions and a scan of these
+ * 30, and a traced program's events fall on a few contexts.  Filled on
+ * a hit in scope_ctxs, so a context is here only while it is there, but
+ * for a fill racing its release: an event on a context while its last
+ * reference goes, which no task can cause.  Writers that race lose an
+ * entry, which costs a lookup.
+ */
+#define SCOPE_RECENT 4
+__u64 scope_recent[SCOPE_RECENT];
+__u32 scope_recent_next;
+
+static __always_inline bool scope_recent_has(u64 ictx)
+{
+	int i;
+
+	for (i = 0; i < SCOPE_RECENT; i++)
+		if (scope_recent[i] == ictx)
+			return true;
+	return false;
+}
+
+static __always_inline void scope_recent_add(u64 ictx)
+{
+	scope_recent[scope_recent_next++ % SCOPE_RECENT] = ictx;
+}
+
+static __always_inline void scope_recent_drop(u64 ictx)
+{
+	int i;
+
+	for (i = 0; i < SCOPE_RECENT; i++)
+		if (scope_recent[i] == ictx)
+			scope_recent[i] = 0;
+}
+
 static __always_inline bool comm_is_scope_comm(void)
 {
 	char comm[TASK_COMM_LEN];
@@ -76,8 +113,12 @@ static __always_inline bool in_scope(u64 ictx)
 
 	if (scope == SCOPE_ALL)
 		return true;
-	if (ictx && bpf_map_lookup_elem(&scope_ctxs, &ictx))
+	if (ictx && scope_recent_has(ictx))
 		return true;
+	if (ictx && bpf_map_lookup_elem(&scope_ctxs, &ictx)) {
+		scope_recent_add(ictx);
+		return true;
+	}
 	if (!task_traced())
 		return scope != SCOPE_FILTER;
 	if (ictx && bpf_map_update_elem(&scope_ctxs, &ictx, &yes, BPF_ANY))
@@ -93,8 +134,10 @@ static __always_inline bool in_scope(u64 ictx)
  */
 static __always_inline void scope_forget(u64 ictx)
 {
-	if (scope != SCOPE_ALL)
-		bpf_map_delete_elem(&scope_ctxs, &ictx);
+	if (scope == SCOPE_ALL)
+		return;
+	bpf_map_delete_elem(&scope_ctxs, &ictx);
+	scope_recent_drop(ictx);
 }
 
 /* Only where events are dropped by context: elsewhere the model finds the object by key. */
