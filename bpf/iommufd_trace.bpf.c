@@ -129,6 +129,14 @@ static __always_inline void submit(struct event *e)
 	bpf_ringbuf_submit(e, flags);
 }
 
+/*
+ * SLOT_UNBIND entries put and not yet taken, or more (one put over a
+ * stale entry of its thread counts twice): fexit_remove, which runs on
+ * every removal, looks for one only when there may be one.  Its thread
+ * put it, so it sees its own count.
+ */
+__u32 unbinds_open;
+
 /* The entry of an event on @ictx: gated like reserve(). */
 static __always_inline void stash_put(u32 slot, u64 ictx, u64 obj, u32 id)
 {
@@ -139,6 +147,14 @@ static __always_inline void stash_put(u32 slot, u64 ictx, u64 obj, u32 id)
 		return;
 	if (bpf_map_update_elem(&stash_map, &key, &val, BPF_ANY))
 		count_loss(LOSS_STASH);
+	else if (slot == SLOT_UNBIND)
+		__sync_fetch_and_add(&unbinds_open, 1);
+}
+
+static __always_inline void stash_drop(struct stash_key *key)
+{
+	if (!bpf_map_delete_elem(&stash_map, key) && key->slot == SLOT_UNBIND)
+		__sync_fetch_and_add(&unbinds_open, -1);
 }
 
 /* Returns false when the entry was never stashed (lost, or before attach). */
@@ -150,7 +166,7 @@ static __always_inline bool stash_take(u32 slot, struct stash *out)
 	if (!val)
 		return false;
 	*out = *val;
-	bpf_map_delete_elem(&stash_map, &key);
+	stash_drop(&key);
 	return true;
 }
 
@@ -239,15 +255,18 @@ static __always_inline void on_unbind_return(void)
  */
 static __always_inline void on_idev_removed(struct iommufd_object *obj)
 {
-	struct stash_key key = { .tid = (u32)bpf_get_current_pid_tgid(),
-				 .slot = SLOT_UNBIND };
-	struct stash *st = bpf_map_lookup_elem(&stash_map, &key);
+	struct stash_key key = { .slot = SLOT_UNBIND };
+	struct stash *st;
 
+	if (!unbinds_open)
+		return;
+	key.tid = (u32)bpf_get_current_pid_tgid();
+	st = bpf_map_lookup_elem(&stash_map, &key);
 	/* Not this task's unbind, or a removal nested inside it. */
 	if (!st || st->obj != (u64)container_of(obj, struct iommufd_device, obj))
 		return;
 	emit_unbind_done(st);
-	bpf_map_delete_elem(&stash_map, &key);
+	stash_drop(&key);
 }
 
 static __always_inline void on_vdev_destroy(struct iommufd_object *obj)
