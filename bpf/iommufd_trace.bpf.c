@@ -91,6 +91,15 @@ static __always_inline void count_loss(enum loss_kind kind)
 
 #include "scope.bpf.h"
 
+/* Two loads, not bpf_get_current_comm()'s copy, which costs more: every event has it. */
+static __always_inline void current_comm(char comm[TASK_COMM_LEN])
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	((u64 *)comm)[0] = *(u64 *)&task->comm[0];
+	((u64 *)comm)[1] = *(u64 *)&task->comm[8];
+}
+
 static __always_inline struct event *reserve_raw(u32 type, u64 ictx)
 {
 	struct event *e;
@@ -107,7 +116,7 @@ static __always_inline struct event *reserve_raw(u32 type, u64 ictx)
 	e->ictx = ictx;
 	e->pid = id >> 32;
 	e->tid = (u32)id;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	current_comm(e->comm);
 	return e;
 }
 
@@ -170,10 +179,16 @@ static __always_inline bool stash_take(u32 slot, struct stash *out)
 	return true;
 }
 
+/*
+ * Here, in on_vdev_destroy() and in on_free(), the object's type and ID
+ * come in as arguments: fentry programs load them from the argument they
+ * are given, whose type the verifier knows; kprobe programs read them,
+ * with a helper call each.
+ */
 static __always_inline void on_finalize(struct iommufd_ctx *ictx,
-					struct iommufd_object *obj)
+					struct iommufd_object *obj, int ktype, u32 id)
 {
-	int type = obj_type_of(obj);
+	int type = obj_type_from(ktype);
 	struct obj_refs refs;
 	struct event *e;
 
@@ -188,7 +203,7 @@ static __always_inline void on_finalize(struct iommufd_ctx *ictx,
 	if (!e)
 		return;
 	e->obj = (u64)obj;
-	e->id = BPF_CORE_READ(obj, id);
+	e->id = id;
 	e->obj_type = type;
 	if (type == OBJ_DEVICE) {
 		e->dev = (u64)BPF_CORE_READ((struct iommufd_device *)obj, dev);
@@ -201,7 +216,7 @@ static __always_inline void on_finalize(struct iommufd_ctx *ictx,
 		e->idev = refs.p[1];
 		refs.p[1] = 0;
 		refs.t[1] = 0;
-		vdev_ids((void *)obj, &e->dev, &e->virt_id);
+		vdev_ids((void *)obj, e->idev, &e->dev, &e->virt_id);
 	}
 	e->parents[0] = refs.p[0];
 	e->parents[1] = refs.p[1];
@@ -269,7 +284,7 @@ static __always_inline void on_idev_removed(struct iommufd_object *obj)
 	stash_drop(&key);
 }
 
-static __always_inline void on_vdev_destroy(struct iommufd_object *obj)
+static __always_inline void on_vdev_destroy(struct iommufd_object *obj, u32 id)
 {
 	struct iommufd_vdevice *vdev = container_of(obj, struct iommufd_vdevice, obj);
 	struct event *e;
@@ -279,7 +294,7 @@ static __always_inline void on_vdev_destroy(struct iommufd_object *obj)
 	if (!e)
 		return;
 	e->obj = (u64)vdev;
-	e->id = BPF_CORE_READ(obj, id);
+	e->id = id;
 	submit(e);
 }
 
@@ -373,14 +388,14 @@ static __always_inline void on_abort(struct iommufd_ctx *ictx,
  * no context (an ioas or a hwpt has none), so the event names none, but
  * where scope follows contexts, the one it was finalized in.
  */
-static __always_inline void on_free(struct iommufd_object *obj, int type)
+static __always_inline void on_free(struct iommufd_object *obj, int type, u32 id)
 {
 	struct event *e = reserve(EV_OBJ_FREE, scope_obj_take((u64)obj));
 
 	if (!e)
 		return;
 	e->obj = (u64)obj;
-	e->id = BPF_CORE_READ(obj, id);
+	e->id = id;
 	e->obj_type = type;
 	submit(e);
 }
@@ -388,14 +403,14 @@ static __always_inline void on_free(struct iommufd_object *obj, int type)
 SEC("fentry/iommufd_object_finalize")
 int BPF_PROG(fentry_finalize, struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
-	on_finalize(ictx, obj);
+	on_finalize(ictx, obj, obj->type, obj->id);
 	return 0;
 }
 
 SEC("kprobe/iommufd_object_finalize")
 int BPF_KPROBE(kprobe_finalize, struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
-	on_finalize(ictx, obj);
+	on_finalize(ictx, obj, BPF_CORE_READ(obj, type), BPF_CORE_READ(obj, id));
 	return 0;
 }
 
@@ -423,14 +438,14 @@ int BPF_KRETPROBE(kretprobe_unbind)
 SEC("fentry/iommufd_vdevice_destroy")
 int BPF_PROG(fentry_vdev_destroy, struct iommufd_object *obj)
 {
-	on_vdev_destroy(obj);
+	on_vdev_destroy(obj, obj->id);
 	return 0;
 }
 
 SEC("kprobe/iommufd_vdevice_destroy")
 int BPF_KPROBE(kprobe_vdev_destroy, struct iommufd_object *obj)
 {
-	on_vdev_destroy(obj);
+	on_vdev_destroy(obj, BPF_CORE_READ(obj, id));
 	return 0;
 }
 
@@ -500,112 +515,112 @@ int BPF_KPROBE(kprobe_abort, struct iommufd_ctx *ictx, struct iommufd_object *ob
 SEC("fentry/iommufd_ioas_destroy")
 int BPF_PROG(fentry_ioas_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_IOAS);
+	on_free(obj, OBJ_IOAS, obj->id);
 	return 0;
 }
 
 SEC("kprobe/iommufd_ioas_destroy")
 int BPF_KPROBE(kprobe_ioas_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_IOAS);
+	on_free(obj, OBJ_IOAS, BPF_CORE_READ(obj, id));
 	return 0;
 }
 
 SEC("fentry/iommufd_hwpt_paging_destroy")
 int BPF_PROG(fentry_hwpt_paging_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_HWPT_PAGING);
+	on_free(obj, OBJ_HWPT_PAGING, obj->id);
 	return 0;
 }
 
 SEC("kprobe/iommufd_hwpt_paging_destroy")
 int BPF_KPROBE(kprobe_hwpt_paging_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_HWPT_PAGING);
+	on_free(obj, OBJ_HWPT_PAGING, BPF_CORE_READ(obj, id));
 	return 0;
 }
 
 SEC("fentry/iommufd_hwpt_nested_destroy")
 int BPF_PROG(fentry_hwpt_nested_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_HWPT_NESTED);
+	on_free(obj, OBJ_HWPT_NESTED, obj->id);
 	return 0;
 }
 
 SEC("kprobe/iommufd_hwpt_nested_destroy")
 int BPF_KPROBE(kprobe_hwpt_nested_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_HWPT_NESTED);
+	on_free(obj, OBJ_HWPT_NESTED, BPF_CORE_READ(obj, id));
 	return 0;
 }
 
 SEC("fentry/iommufd_viommu_destroy")
 int BPF_PROG(fentry_viommu_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_VIOMMU);
+	on_free(obj, OBJ_VIOMMU, obj->id);
 	return 0;
 }
 
 SEC("kprobe/iommufd_viommu_destroy")
 int BPF_KPROBE(kprobe_viommu_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_VIOMMU);
+	on_free(obj, OBJ_VIOMMU, BPF_CORE_READ(obj, id));
 	return 0;
 }
 
 SEC("fentry/iommufd_veventq_destroy")
 int BPF_PROG(fentry_veventq_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_VEVENTQ);
+	on_free(obj, OBJ_VEVENTQ, obj->id);
 	return 0;
 }
 
 SEC("kprobe/iommufd_veventq_destroy")
 int BPF_KPROBE(kprobe_veventq_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_VEVENTQ);
+	on_free(obj, OBJ_VEVENTQ, BPF_CORE_READ(obj, id));
 	return 0;
 }
 
 SEC("fentry/iommufd_hw_queue_destroy")
 int BPF_PROG(fentry_hw_queue_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_HW_QUEUE);
+	on_free(obj, OBJ_HW_QUEUE, obj->id);
 	return 0;
 }
 
 SEC("kprobe/iommufd_hw_queue_destroy")
 int BPF_KPROBE(kprobe_hw_queue_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_HW_QUEUE);
+	on_free(obj, OBJ_HW_QUEUE, BPF_CORE_READ(obj, id));
 	return 0;
 }
 
 SEC("fentry/iommufd_fault_destroy")
 int BPF_PROG(fentry_fault_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_FAULT);
+	on_free(obj, OBJ_FAULT, obj->id);
 	return 0;
 }
 
 SEC("kprobe/iommufd_fault_destroy")
 int BPF_KPROBE(kprobe_fault_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_FAULT);
+	on_free(obj, OBJ_FAULT, BPF_CORE_READ(obj, id));
 	return 0;
 }
 
 SEC("fentry/iommufd_access_destroy_object")
 int BPF_PROG(fentry_access_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_ACCESS);
+	on_free(obj, OBJ_ACCESS, obj->id);
 	return 0;
 }
 
 SEC("kprobe/iommufd_access_destroy_object")
 int BPF_KPROBE(kprobe_access_destroy, struct iommufd_object *obj)
 {
-	on_free(obj, OBJ_ACCESS);
+	on_free(obj, OBJ_ACCESS, BPF_CORE_READ(obj, id));
 	return 0;
 }
 

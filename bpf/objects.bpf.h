@@ -20,11 +20,9 @@ struct iommufd_vdevice___old {
 #define KTYPE(t)	bpf_core_enum_value(enum iommufd_object_type, IOMMUFD_OBJ_##t)
 #define KTYPE_HAS(t)	bpf_core_enum_value_exists(enum iommufd_object_type, IOMMUFD_OBJ_##t)
 
-/* The enum obj_type of @obj, 0 for one the tool does not follow. */
-static __always_inline int obj_type_of(struct iommufd_object *obj)
+/* The enum obj_type of the kernel's object type @t, 0 for one the tool does not follow. */
+static __always_inline int obj_type_from(int t)
 {
-	int t = BPF_CORE_READ(obj, type);
-
 	/* The types of the hot path first. */
 	if (t == KTYPE(VDEVICE))
 		return OBJ_VDEVICE;
@@ -47,6 +45,11 @@ static __always_inline int obj_type_of(struct iommufd_object *obj)
 	if (t == KTYPE(ACCESS))
 		return OBJ_ACCESS;
 	return 0;
+}
+
+static __always_inline int obj_type_of(struct iommufd_object *obj)
+{
+	return obj_type_from(BPF_CORE_READ(obj, type));
 }
 
 /* The objects an object holds a users reference on, with their types (of a NULL one: meaningless). */
@@ -126,14 +129,14 @@ static __always_inline void obj_refs_of(struct iommufd_object *obj, int type,
 	}
 }
 
-/* A vdevice's struct device and virtual ID, in either shape. */
-static __always_inline void vdev_ids(struct iommufd_vdevice *vdev, __u64 *dev,
-				     __u64 *virt_id)
+/* A vdevice's struct device and virtual ID, in either shape; @idev from obj_refs_of(). */
+static __always_inline void vdev_ids(struct iommufd_vdevice *vdev, __u64 idev,
+				     __u64 *dev, __u64 *virt_id)
 {
 	struct iommufd_vdevice___old *old = (void *)vdev;
 
 	if (bpf_core_field_exists(vdev->idev))
-		*dev = (__u64)BPF_CORE_READ(vdev, idev, dev);
+		*dev = (__u64)BPF_CORE_READ((struct iommufd_device *)idev, dev);
 	else
 		*dev = (__u64)BPF_CORE_READ(old, dev);
 	if (bpf_core_field_exists(vdev->virt_id))

@@ -114,7 +114,7 @@ __noinline int fill_obj(struct snap_rec *r, __u64 p, __u64 index, __u64 ts)
 	if (type == OBJ_DEVICE)
 		r->dev = (__u64)BPF_CORE_READ((struct iommufd_device *)obj, dev);
 	else if (type == OBJ_VDEVICE)
-		vdev_ids((void *)obj, &r->dev, &r->virt_id);
+		vdev_ids((void *)obj, refs.p[1], &r->dev, &r->virt_id);
 	return 0;
 }
 
