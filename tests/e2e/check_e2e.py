@@ -9,6 +9,7 @@ guest-scope.sh. Prints
 exits 1 if anything failed.
 """
 import json
+import os
 import re
 import sys
 
@@ -30,20 +31,16 @@ EXPECTED = {
 
 
 def plan(arch, variant):
-    """The traced selftest runs guest-plan.sh makes: name -> selftest."""
+    """The traced selftest runs guest-plan.sh makes (plan.txt): name ->
+    selftest."""
     runs = {}
-    if arch == "x86_64":
-        runs["iommufd_fentry"] = "iommufd"
-        if variant == "patched":
-            runs["fail_nth_fentry"] = runs["fail_nth_kprobe"] = "fail_nth"
-    elif variant == "unfixed":
-        runs["iommufd_fentry"] = "iommufd"
-        runs["viommu_kprobe"] = "viommu"
-    elif variant == "upstream":
-        runs["viommu_fentry"] = "viommu"
-        runs["iommufd_kprobe"] = "iommufd"
-    else:
-        runs["viommu_fentry"] = runs["viommu_kprobe"] = "viommu"
+    with open(os.path.join(os.path.dirname(__file__), "plan.txt")) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            a, variants, selftest, mode = line.split()
+            if a == arch and variant in variants.split(","):
+                runs[f"{selftest}_{mode}"] = selftest
     return runs
 
 

@@ -2,11 +2,7 @@
 # Runs in the test VM: the end-to-end plan of one kernel variant, in one
 # boot; check_e2e.py judges what it prints.
 # Usage: guest-plan.sh VARIANT
-# x86_64 runs the whole iommufd selftest traced on every kernel, and
-# iommufd_fail_nth on patched.  arm64, twice as slow under TCG, runs the
-# vIOMMU fixture, and the whole selftest where orphans happen (the
-# unfixed shape is that of the arm64 hosts the bug reaches) and, in
-# kprobe mode, on upstream.
+# plan.txt says which selftests run traced in which kernel.
 # Small runs pin down single findings; guest-graph.sh and guest-scope.sh
 # add ps, the snapshot, check's scope and end, and the tests it names.
 variant=$1
@@ -16,25 +12,24 @@ tomb=iommufd_viommu.mock_viommu.vdevice_tombstone
 # ps and the snapshot at start, before anything else holds /dev/iommu.
 sh /opt/guest-graph.sh
 
-# The selftests create every object type: iommufd on every kernel in
-# fentry mode, and in kprobe mode on arm64's upstream; iommufd_fail_nth
-# on x86's patched in both modes (the fixed kernels share these paths).
-if [ "$(uname -m)" = x86_64 ]; then
-	sh $run -t iommufd_fentry --probe-mode fentry -- iommufd
-	if [ "$variant" = patched ]; then
-		sh $run -t fail_nth_fentry --probe-mode fentry -- iommufd_fail_nth
-		sh $run -t fail_nth_kprobe --probe-mode kprobe -- iommufd_fail_nth
-	fi
-elif [ "$variant" = unfixed ]; then
-	sh $run -t iommufd_fentry --probe-mode fentry -- iommufd
-	sh $run -t viommu_kprobe --probe-mode kprobe -- iommufd -f iommufd_viommu
-elif [ "$variant" = upstream ]; then
-	sh $run -t viommu_fentry --probe-mode fentry -- iommufd -f iommufd_viommu
-	sh $run -t iommufd_kprobe --probe-mode kprobe -- iommufd
-else
-	sh $run -t viommu_fentry --probe-mode fentry -- iommufd -f iommufd_viommu
-	sh $run -t viommu_kprobe --probe-mode kprobe -- iommufd -f iommufd_viommu
-fi
+# The selftests create every object type: the runs of plan.txt for this
+# kernel.
+arch=$(uname -m)
+[ "$arch" = aarch64 ] && arch=arm64
+while read -r a variants selftest mode <&3; do
+	[ "$a" = "$arch" ] || continue
+	case ",$variants," in
+	*",$variant,"*) ;;
+	*) continue ;;
+	esac
+	case $selftest in
+	iommufd) set -- iommufd ;;
+	fail_nth) set -- iommufd_fail_nth ;;
+	viommu) set -- iommufd -f iommufd_viommu ;;
+	*) echo "plan.txt: no selftest $selftest" >&2 && continue ;;
+	esac
+	sh $run -t "${selftest}_$mode" --probe-mode "$mode" -- "$@"
+done 3< /opt/plan.txt
 
 # From here to the load test, a neighbour makes orphans of its own
 # (virt_id 0x4e) on fresh contexts every 20 ms: check must judge its

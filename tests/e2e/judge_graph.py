@@ -149,7 +149,7 @@ def judge(j, variant, runs):
                                     runs[name]["ended"], "no @@END"):
             fn(j, variant, runs[name])
             judged.append(name)
-    # The plan's selftest runs, where it makes them (check_e2e.plan()).
+    # The plan's selftest runs, where it makes them (plan.txt).
     for mode in ("fentry", "kprobe"):
         for test, types in (("iommufd", NEW_TYPES),
                             ("fail_nth", FAIL_NTH_TYPES)):

@@ -43,7 +43,8 @@ for v in "$@"; do
 	SECONDS=0
 	if ! kernel/vm run --arch "$arch" "$v" --timeout 3600 \
 		--add tests/e2e/guest-check.sh --add tests/e2e/guest-load.sh \
-		--add tests/e2e/guest-plan.sh --add tests/e2e/guest-graph.sh \
+		--add tests/e2e/guest-plan.sh --add tests/e2e/plan.txt \
+		--add tests/e2e/guest-graph.sh \
 		--add tests/e2e/guest-scope.sh --add "$bins/e2e/neighbour" \
 		--add "$bins/e2e/handover" \
 		--add "$bins/repro/attach-load" \
