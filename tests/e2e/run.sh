@@ -16,6 +16,7 @@ if [ "${1:-}" = --arch ]; then
 fi
 set_arch "$arch"
 . kernel/lib/build.sh
+. tests/lib/tally.sh
 [ $# -gt 0 ] || set -- $VARIANTS
 out=build/e2e/$arch
 mkdir -p "$out"
@@ -58,10 +59,10 @@ for v in "$@"; do
 		continue
 	fi
 	echo "(the VM ran ${SECONDS}s)"
-	python3 tests/e2e/check_e2e.py "$arch" "$v" "$log" > "$out/$v.result"
+	python3 tests/e2e/check_e2e.py "$arch" "$v" "$log" > "$out/$v.result" 2>&1
+	status=$?
 	cat "$out/$v.result"
-	passed=$((passed + $(tail -1 "$out/$v.result" | cut -d' ' -f1)))
-	failed=$((failed + $(tail -1 "$out/$v.result" | cut -d' ' -f3)))
+	tally "$out/$v.result" $status
 done
 echo "e2e $arch: $passed passed, $failed failed"
 [ $failed -eq 0 ]
