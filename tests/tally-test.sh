@@ -9,20 +9,25 @@ trap 'rm -rf "$tmp"' EXIT
 ok=0
 bad=0
 
+# tallied NAME LOG STATUS WANT: tally LOG STATUS from zero, WANT "P F"
+tallied() {
+	passed=0 failed=0
+	tally "$2" "$3" > /dev/null 2>&1
+	if [ "$passed $failed" = "$4" ]; then
+		echo "ok $1"
+		ok=$((ok + 1))
+	else
+		echo "FAIL $1: $passed passed, $failed failed, want $4"
+		bad=$((bad + 1))
+	fi
+}
+
 # case NAME STATUS WANT-PASSED WANT-FAILED LOG-LINES...
 case_() {
 	name=$1 status=$2 want="$3 $4"
 	shift 4
 	printf '%s\n' "$@" > "$tmp/log"
-	passed=0 failed=0
-	tally "$tmp/log" "$status" > /dev/null
-	if [ "$passed $failed" = "$want" ]; then
-		echo "ok $name"
-		ok=$((ok + 1))
-	else
-		echo "FAIL $name: $passed passed, $failed failed, want $want"
-		bad=$((bad + 1))
-	fi
+	tallied "$name" "$tmp/log" "$status" "$want"
 }
 
 case_ "a plain closing line" 0 5 0 "ok a" "5 passed, 0 failed"
@@ -37,16 +42,7 @@ case_ "a crash after the closing line" 1 3 1 "3 passed, 0 failed" \
 	"Segmentation fault"
 case_ "a non-zero exit without a failure counted" 2 3 1 "3 passed, 0 failed"
 case_ "an empty log" 0 0 1
+tallied "a missing log" "$tmp/missing" 0 "0 1"
 
-rm -f "$tmp/log"
-passed=0 failed=0
-tally "$tmp/log" 0 > /dev/null 2>&1
-if [ "$failed" -eq 1 ]; then
-	echo "ok a missing log"
-	ok=$((ok + 1))
-else
-	echo "FAIL a missing log: $passed passed, $failed failed"
-	bad=$((bad + 1))
-fi
 echo "$ok passed, $bad failed"
 [ "$bad" -eq 0 ]
