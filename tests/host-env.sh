@@ -9,16 +9,7 @@ trap 'rm -rf "$TMP"' EXIT
 passed=0
 failed=0
 
-# result NAME OK WHY: "ok NAME" if OK is 0, else "FAIL NAME: WHY"
-result() {
-	if [ "$2" -eq 0 ]; then
-		echo "ok $1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $1: $3"
-		failed=$((failed + 1))
-	fi
-}
+. "$DIR/lib/result.sh"
 
 # expect NAME PATTERN CMD...: CMD exits 2 and says PATTERN on stderr
 expect() {

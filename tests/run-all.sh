@@ -8,14 +8,18 @@ failed=0
 
 . tests/lib/tally.sh
 
-# step NAME CMD...: CMD's output in $out/NAME.log, shown, then tallied
+# shown NAME STATUS: $out/NAME.log, of a run that exited STATUS, shown and tallied
+shown() {
+	cat "$out/$1.log"
+	tally "$out/$1.log" "$2"
+}
+
+# step NAME CMD...: CMD's output in $out/NAME.log, shown and tallied
 step() {
 	name=$1
 	shift
 	"$@" > "$out/$name.log" 2>&1
-	status=$?
-	cat "$out/$name.log"
-	tally "$out/$name.log" $status
+	shown "$name" $?
 }
 
 step unit make -s unit
@@ -37,13 +41,9 @@ tests/e2e/run.sh --arch arm64 > "$out/e2e-arm64.log" 2>&1 &
 arm64=$!
 step fuzz make -s fuzz
 wait $x86
-status=$?
-cat "$out/e2e-x86_64.log"
-tally "$out/e2e-x86_64.log" $status
+shown e2e-x86_64 $?
 wait $arm64
-status=$?
-cat "$out/e2e-arm64.log"
-tally "$out/e2e-arm64.log" $status
+shown e2e-arm64 $?
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

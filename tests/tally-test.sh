@@ -2,24 +2,21 @@
 # tests/lib/tally.sh, which adds up every test run's closing line: a
 # failure anywhere in a log's closing line, a crash, or no closing line
 # must count as failed.
+# shellcheck disable=SC2030,SC2031 # tallied() counts in a subshell
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib/tally.sh
+. tests/lib/result.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-ok=0
-bad=0
+passed=0
+failed=0
 
-# tallied NAME LOG STATUS WANT: tally LOG STATUS from zero, WANT "P F"
+# tallied NAME LOG STATUS WANT: tally LOG STATUS from zero, WANT "P F"; it
+# counts in a subshell, so $passed and $failed stay this script's own
 tallied() {
-	passed=0 failed=0
-	tally "$2" "$3" > /dev/null 2>&1
-	if [ "$passed $failed" = "$4" ]; then
-		echo "ok $1"
-		ok=$((ok + 1))
-	else
-		echo "FAIL $1: $passed passed, $failed failed, want $4"
-		bad=$((bad + 1))
-	fi
+	got=$(passed=0 failed=0; tally "$2" "$3" > /dev/null 2>&1; echo "$passed $failed")
+	[ "$got" = "$4" ]
+	result "$1" $? "$got, want $4"
 }
 
 # case NAME STATUS WANT-PASSED WANT-FAILED LOG-LINES...
@@ -44,5 +41,5 @@ case_ "a non-zero exit without a failure counted" 2 3 1 "3 passed, 0 failed"
 case_ "an empty log" 0 0 1
 tallied "a missing log" "$tmp/missing" 0 "0 1"
 
-echo "$ok passed, $bad failed"
-[ "$bad" -eq 0 ]
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

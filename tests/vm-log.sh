@@ -3,6 +3,7 @@
 # which (before userspace starts) get one more boot.
 cd "$(dirname "$0")/.." || exit 2
 . kernel/lib/qemu.sh
+. tests/lib/result.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0
@@ -17,13 +18,8 @@ case_() {
 		got=late
 		splat_before_init "$tmp/log" && got=early
 	fi
-	if [ "$got" = "$want" ]; then
-		echo "ok $name"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $name: $got, want $want"
-		failed=$((failed + 1))
-	fi
+	[ "$got" = "$want" ]
+	result "$name" $? "$got, want $want"
 }
 
 case_ "clean boot" clean "Booting" "$INIT_LINE" "hello"
